@@ -1,0 +1,244 @@
+/**
+ * The safe XML reader shared by the XML adapters (formats/README.md 3.6, 5.1, 6.1): size limit,
+ * encoding by the XML declaration, no DOCTYPE, bounded depth, strict well-formedness.
+ *
+ * Parsing uses the sax parser that xml2js configures (strict, namespace-aware). The tree is
+ * built from its events rather than by xml2js's object builder, because that builder stores
+ * element names as object keys: elements named `_`, `$` or `$$` collide with its own keys, and
+ * text order between child elements is lost.
+ */
+import xml2js from 'xml2js';
+import type { FieldIssue } from '../../src/domain/field-issue.js';
+import { MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH } from '../types.js';
+import { type DocumentEncoding, detectEncoding } from './xml-encoding.js';
+
+/** One attribute; `namespace` is '' for an unprefixed attribute. */
+export interface XmlAttribute {
+  name: string;
+  localName: string;
+  namespace: string;
+  value: string;
+}
+
+/** One element with its attributes, element children and directly contained character data. */
+export interface XmlElement {
+  /** Name without prefix. */
+  localName: string;
+  /** Namespace URI, '' when none. */
+  namespace: string;
+  /** Attributes in document order; xmlns declarations excluded. */
+  attributes: XmlAttribute[];
+  /** Element children in document order. */
+  children: XmlElement[];
+  /** All character data directly inside (text, CDATA, character references) in order; comments and PIs ignored. */
+  text: string;
+}
+
+export type XmlReadResult =
+  | { ok: true; root: XmlElement }
+  | { ok: false; status: 400 | 413; issues: FieldIssue[] };
+
+export interface XmlReadOptions {
+  /** The format's encoding: used when the document declares none; the only one besides UTF-8 it may declare. */
+  encoding: DocumentEncoding;
+}
+
+// Characters XML 1.0 cannot carry, literally or as a reference (CR is normalised before this check).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** Reads a whole XML document into a tree, or says why it cannot be read (400) or is too large (413). */
+export function readXml(bytes: Uint8Array, options: XmlReadOptions): XmlReadResult {
+  if (bytes.length > MAX_DOCUMENT_BYTES) {
+    return refuse(413, `the document is larger than ${MAX_DOCUMENT_BYTES} bytes`);
+  }
+  const decoded = decode(bytes, options.encoding);
+  if (typeof decoded !== 'string') return decoded;
+  if (/^[ \t\r\n]*$/.test(decoded)) return refuse(400, 'the document is empty');
+  // XML 1.0 section 2.11: literal CR LF and lone CR are read as LF (a &#13; reference stays CR).
+  const text = decoded.replace(/\r\n?/g, '\n');
+  if (NOT_XML_CHAR.test(text)) return refuse(400, 'the document contains a character XML does not allow');
+  return parse(text);
+}
+
+function decode(bytes: Uint8Array, expected: DocumentEncoding): string | XmlReadResult {
+  const encoding = detectEncoding(bytes, expected);
+  if (!encoding.ok) return refuse(400, encoding.message);
+  if (encoding.encoding === 'ISO-8859-1') {
+    // latin1 maps every byte to the code point of the same value. TextDecoder('iso-8859-1') is
+    // windows-1252 per the WHATWG Encoding standard and would turn 0x80–0x9F into other characters.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return refuse(400, 'the document is not valid UTF-8');
+  }
+}
+
+interface SaxTag {
+  name: string;
+  local: string;
+  uri: string;
+}
+interface SaxAttribute {
+  name: string;
+  value: string;
+  prefix: string;
+  local: string;
+  uri: string;
+}
+/** The parts of sax's parser (used by xml2js, untyped there) this reader drives. */
+interface SaxParser {
+  line: number;
+  column: number;
+  doctype: unknown;
+  entity: string;
+  ENTITIES: Record<string, string>;
+  onerror: (error: Error) => void;
+  ondoctype: () => void;
+  onprocessinginstruction: (pi: { name: string }) => void;
+  onattribute: (attribute: SaxAttribute) => void;
+  onopentag: (tag: SaxTag) => void;
+  onclosetag: () => void;
+  ontext: (text: string) => void;
+  oncdata: (text: string) => void;
+  oncomment: () => void;
+  onend: () => void;
+  write(chunk: string): SaxParser;
+  close(): SaxParser;
+}
+
+/** Thrown from sax handlers to stop parsing at the first problem. */
+class Unreadable extends Error {}
+
+const XML_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function newSaxParser(): SaxParser {
+  const parser = new xml2js.Parser({ strict: true, xmlns: true }) as unknown as { saxParser: SaxParser };
+  const sax = parser.saxParser;
+  // Only the five predefined entities, spelled exactly: sax would otherwise also expand HTML
+  // entities (&nbsp;), retry a name in lower case (&AMP;) and accept `&#X41;`. It looks the
+  // entity up under its own spelling first, so any other lookup is the lenient retry.
+  sax.ENTITIES = new Proxy(XML_ENTITIES, {
+    get: (entities, name) => {
+      if (name !== sax.entity) return undefined;
+      if (typeof name === 'string' && name.startsWith('#X')) {
+        throw new Unreadable('a hexadecimal character reference is written &#x…, not &#X…');
+      }
+      return Object.hasOwn(entities, name) ? entities[name as keyof typeof entities] : undefined;
+    },
+  });
+  return sax;
+}
+
+function parse(text: string): XmlReadResult {
+  const sax = newSaxParser();
+  const stack: XmlElement[] = [];
+  let root: XmlElement | undefined;
+  let attributes: XmlAttribute[] = [];
+  let declarations = 0;
+  const fail = (message: string): never => {
+    throw new Unreadable(`${message} (line ${sax.line + 1}, column ${sax.column + 1})`);
+  };
+
+  sax.onerror = (error) => fail(firstLine(error.message));
+  sax.ondoctype = () => fail('a DOCTYPE declaration is not allowed');
+  sax.onprocessinginstruction = (pi) => {
+    // The XML declaration is reported as a PI; it may only stand first, and only once.
+    if (pi.name.toLowerCase() === 'xml' && (declarations++ > 0 || !text.startsWith('<?xml'))) {
+      fail('an XML declaration may only stand at the very start');
+    }
+  };
+  sax.oncomment = () => {};
+  sax.onattribute = (attribute) => {
+    if (attribute.name === 'xmlns' || attribute.prefix === 'xmlns') return;
+    const duplicate = attributes.some(
+      (a) => a.name === attribute.name || (a.localName === attribute.local && a.namespace === attribute.uri),
+    );
+    if (duplicate) fail('an attribute occurs twice in one element');
+    attributes.push({
+      name: attribute.name,
+      localName: attribute.local,
+      namespace: attribute.uri,
+      value: attribute.value,
+    });
+  };
+  sax.onopentag = (tag) => {
+    if (sax.doctype) fail('a DOCTYPE declaration is not allowed');
+    if (stack.length >= MAX_NESTING_DEPTH)
+      fail(`elements are nested deeper than ${MAX_NESTING_DEPTH} levels`);
+    if (root && stack.length === 0) fail('the document has more than one root element');
+    const element: XmlElement = {
+      localName: tag.local,
+      namespace: tag.uri,
+      attributes,
+      children: [],
+      text: '',
+    };
+    attributes = [];
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(element);
+    else root = element;
+    stack.push(element);
+  };
+  sax.onclosetag = () => {
+    stack.pop();
+  };
+  sax.ontext = (chunk) => {
+    const current = stack[stack.length - 1];
+    if (current) current.text += chunk;
+  };
+  sax.oncdata = sax.ontext;
+  sax.onend = () => {};
+
+  try {
+    sax.write(text).close();
+  } catch (error) {
+    if (error instanceof Unreadable)
+      return refuse(400, `the document is not well-formed XML: ${error.message}`);
+    throw error;
+  }
+  if (!root) return refuse(400, 'the document has no root element');
+  return { ok: true, root };
+}
+
+function firstLine(message: string): string {
+  const end = message.indexOf('\n');
+  return end < 0 ? message : message.slice(0, end);
+}
+
+function refuse(status: 400 | 413, message: string): XmlReadResult {
+  return { ok: false, status, issues: [{ path: '', message }] };
+}
+
+/** The path of an element's child per formats/README.md 3.8: `/A/B[2]` only when the name repeats. */
+export function childPath(parentPath: string, parent: XmlElement, child: XmlElement): string {
+  let count = 0;
+  let position = 0;
+  for (const sibling of parent.children) {
+    if (sibling.localName !== child.localName) continue;
+    count++;
+    if (sibling === child) position = count;
+  }
+  return count > 1 ? `${parentPath}/${child.localName}[${position}]` : `${parentPath}/${child.localName}`;
+}
+
+/** The paths of all children of an element, in one pass (same rules as {@link childPath}). */
+export function childPaths(parentPath: string, parent: XmlElement): string[] {
+  const totals = new Map<string, number>();
+  for (const child of parent.children) totals.set(child.localName, (totals.get(child.localName) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return parent.children.map((child) => {
+    const position = (seen.get(child.localName) ?? 0) + 1;
+    seen.set(child.localName, position);
+    return totals.get(child.localName)! > 1
+      ? `${parentPath}/${child.localName}[${position}]`
+      : `${parentPath}/${child.localName}`;
+  });
+}
+
+/** The path of an attribute of the element at `elementPath`: `/A/B/@NAME`. */
+export function attributePath(elementPath: string, name: string): string {
+  return `${elementPath}/@${name}`;
+}
