@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { Plan } from '../plan.js';
+
+/**
+ * The hash a signature binds to: the version's content without what signing itself changes.
+ * Left out are the signatures (a push that only adds one must not start a new round and
+ * void the others), `dates.communicated` (records when the plan was handed over, an event
+ * about the content rather than content) and `plan.sourcePlanId` (identifies, does not
+ * describe; formats/README.md 3.9). Lists carry no order (3.4), so items are sorted by their
+ * canonical form and the same plan in any order hashes the same. Everything else — a new
+ * goal, a follow-up date, a consent — is content, and changing it starts a new signing round.
+ */
+export function signedContentHash(plan: Plan): string {
+  const { signatures: _signatures, ...content } = plan;
+  const { communicated: _communicated, ...dates } = plan.dates;
+  const { sourcePlanId: _sourcePlanId, ...header } = plan.plan;
+  const canonical = canonicalJson({ ...content, plan: header, dates });
+  return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,62 @@
+import { ROUTINE_000_CONTENT } from '../lifecycle/content-items.js';
+import type { Policy, PresetName } from './policy.js';
+
+/**
+ * Routine 000 (Omsorgsförvaltningen, Procapita/Lifecare).
+ * - "inom 14 dagar"; "följas upp en gång per halvår, eller vid någon förändring"
+ * - "signeras av den enskilde, om den enskilde inte skrivit under ska anledning till detta
+ *   framgå"; "även signeras av enhetschef"; "upprättad i Lifecare ska signeras av kontaktman"
+ * - "Endast hemtjänst: … meddela planeraren hur insatserna ska kopplas"
+ *
+ * The routine sets no limit for outstanding signatures. Policy choice, not law: 14 days after
+ * establishment, the same window the routine gives for establishing the plan, with a reminder
+ * halfway (7 days).
+ */
+const omsorg: Policy = {
+  preset: 'omsorg',
+  establishWithinDays: 14,
+  followUpMonths: 6,
+  requiredContent: [...ROUTINE_000_CONTENT],
+  requiredSignatureRoles: ['person', 'unit_manager'],
+  contactPersonSignsInSystems: ['lifecare'],
+  personMaySignOrGiveReason: true,
+  signatureOutstandingAfterDays: 14,
+  signOffReminderAfterDays: 7,
+  plannerNotificationForHomeCare: true,
+  submitWhenCompleteAndSigned: false,
+  monthlyCompilation: false,
+};
+
+/**
+ * Routine 003 (LSS provider, Pulsen Combine).
+ * - "senast tre veckor efter att en kund har påbörjat insats" (21 days)
+ * - "revideras minst en gång per år, eller vid behov" (12 months)
+ * - "Möjlighet för kund att signera": the person is offered to sign; a declined offer is
+ *   recorded as a refusal with its reason. No other signature is named.
+ * - "När den reviderade genomförandeplanen är komplett ska den avges till LSS-handläggare"
+ * - "Månatligen: Kontaktman sammanställer … avvikelser … händelser av vikt"
+ *
+ * The routine sets no limit for the person's signature. Policy choice: 21 days after
+ * establishment (the routine's own window), reminder after 14.
+ */
+const lss: Policy = {
+  preset: 'lss',
+  establishWithinDays: 21,
+  followUpMonths: 12,
+  requiredContent: [...ROUTINE_000_CONTENT],
+  requiredSignatureRoles: ['person'],
+  contactPersonSignsInSystems: [],
+  personMaySignOrGiveReason: true,
+  signatureOutstandingAfterDays: 21,
+  signOffReminderAfterDays: 14,
+  plannerNotificationForHomeCare: false,
+  submitWhenCompleteAndSigned: true,
+  monthlyCompilation: true,
+};
+
+export const PRESETS: Readonly<Record<PresetName, Policy>> = { omsorg, lss };
+
+/** A fresh copy of a preset, safe to modify. */
+export function presetPolicy(name: PresetName): Policy {
+  return structuredClone(PRESETS[name]);
+}
