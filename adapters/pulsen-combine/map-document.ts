@@ -69,7 +69,9 @@ function readObject(
     const path = [...at, field.key];
     if (isEmpty(value)) {
       if (target && field.required) issue(mapped, path, 'is required');
-      if (value instanceof Map || Array.isArray(value)) readField(mapped, field, value, path, null);
+      const container = field.kind === 'object' || field.kind === 'list' || field.kind === 'tickBoxes';
+      if (container && (value instanceof Map || Array.isArray(value)))
+        readField(mapped, field, value, path, null);
     } else {
       readField(mapped, field, value!, path, target);
     }

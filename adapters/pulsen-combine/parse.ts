@@ -75,18 +75,25 @@ function metadataIssues(metadata: Map<string, JsonValue>): FieldIssue[] {
 
 /**
  * 7.2: a signed entry has namn, datum and metod and no orsak; an unsigned one has orsak
- * only. Forbidden keys are reported here and removed so the model reports only what is missing.
+ * only. Forbidden keys are reported and removed, so the model does not report them again.
  */
 function signatureIssues({ lists }: MappedDocument): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const forbidden = { true: { reason: 'orsak' }, false: { name: 'namn', date: 'datum', method: 'metod' } };
+  const keys = { name: 'namn', date: 'datum', method: 'metod', reason: 'orsak' } as const;
+  const signedFields = ['name', 'date', 'method'] as const;
   lists.signatures.items.forEach((item, k) => {
     if (typeof item.signed !== 'boolean') return;
-    for (const [field, key] of Object.entries(forbidden[`${item.signed}`])) {
+    const at = `/underskrifter/${lists.signatures.origins[k]}`;
+    const required = item.signed ? signedFields : (['reason'] as const);
+    const forbidden = item.signed ? (['reason'] as const) : signedFields;
+    for (const field of required) {
+      if (item[field] === undefined) issues.push({ path: `${at}/${keys[field]}`, message: 'is required' });
+    }
+    for (const field of forbidden) {
       if (item[field] === undefined) continue;
       delete item[field];
       issues.push({
-        path: `/underskrifter/${lists.signatures.origins[k]}/${key}`,
+        path: `${at}/${keys[field]}`,
         message: `must not be given when underskriven is ${item.signed}`,
       });
     }
