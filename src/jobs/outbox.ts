@@ -1,0 +1,34 @@
+import type { Transaction } from 'kysely';
+import { type Job, parseJob } from './catalogue.js';
+import { insertOutboxRows, jobTables } from './outbox.repository.js';
+import type { JobTables } from './schema.js';
+
+export interface EnqueueOptions {
+  /** Not before this time (a reminder due in N days); the relay holds the row until then. */
+  availableAt?: Date;
+}
+
+/**
+ * Writes jobs to the outbox inside the caller's transaction, so the work commits or rolls
+ * back with the change that causes it. Taking a Transaction (not a plain Kysely) makes
+ * "outside a transaction" a compile error. Returns the outbox ids.
+ */
+export async function enqueue<DB extends JobTables>(
+  trx: Transaction<DB>,
+  jobs: Job | readonly Job[],
+  options: EnqueueOptions = {},
+): Promise<string[]> {
+  const list: readonly Job[] = Array.isArray(jobs) ? jobs : [jobs as Job];
+  // Checked on the way in as well as on the way out: a bad payload is the caller's bug, found at once.
+  const checked = list.map((job) => parseJob(job.name, job.data));
+  return insertOutboxRows(
+    jobTables(trx),
+    checked.map((job) => ({ kind: job.name, payload: job.data, availableAt: options.availableAt })),
+  );
+}
+
+/** The BullMQ job id of an outbox row: deterministic, so relaying a row twice adds one job. */
+export function outboxJobId(kind: string, outboxId: string): string {
+  // BullMQ refuses custom ids containing ':' (and purely numeric ones).
+  return `${kind}-${outboxId}`;
+}

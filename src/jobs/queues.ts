@@ -1,0 +1,108 @@
+import { type JobsOptions, Queue, type RedisOptions } from 'bullmq';
+import { BACKOFF_TYPE } from './backoff.js';
+import { type JobName, QUEUE_NAMES, type QueueName, queueOf } from './catalogue.js';
+
+/** Where the queues live: the Redis URL and the key prefix of this deployment or test run. */
+export interface QueueConnection {
+  redisUrl: string;
+  /** Config's REDIS_KEY_PREFIX, e.g. `planbrygga:`; every BullMQ key starts with it. */
+  keyPrefix: string;
+}
+
+/** ioredis options from a `redis://` or `rediss://` URL, honouring a `/N` database index. */
+export function redisOptions(redisUrl: string): RedisOptions {
+  const url = new URL(redisUrl);
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0)
+    throw new Error('REDIS_URL: the database index must be a whole number');
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 6379,
+    db,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+/** BullMQ joins prefix and queue name with ':' itself, so a trailing one would double. */
+export function bullPrefix(keyPrefix: string): string {
+  return keyPrefix.replace(/:+$/, '');
+}
+
+/**
+ * Every job: many attempts spread by the jittered strategy (about a day in total with the
+ * default backoff), completed jobs kept a day so a re-relayed duplicate id is still dropped,
+ * failed jobs kept until an admin retries or removes them.
+ */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 15,
+  backoff: { type: BACKOFF_TYPE },
+  removeOnComplete: { age: 24 * 60 * 60, count: 50_000 },
+  removeOnFail: false,
+} as const satisfies JobsOptions;
+
+/** A job on its way from the outbox to BullMQ. */
+export interface RelayedJob {
+  name: JobName;
+  data: unknown;
+  /** Deterministic, so adding the same outbox row twice is one job. */
+  jobId: string;
+}
+
+/** Adds jobs to their queues. */
+export interface JobPublisher {
+  publish(jobs: readonly RelayedJob[]): Promise<void>;
+}
+
+export interface Queues extends JobPublisher {
+  queue(name: QueueName): Queue;
+  close(): Promise<void>;
+}
+
+export interface QueuesOptions extends QueueConnection {
+  /** Producers fail at once while Redis is away (the outbox keeps the work), instead of buffering. */
+  failFast?: boolean;
+}
+
+/** One BullMQ Queue per queue name, for producers (the relay) and the admin dashboard. */
+export function createQueues({ redisUrl, keyPrefix, failFast = true }: QueuesOptions): Queues {
+  const connection: RedisOptions = {
+    ...redisOptions(redisUrl),
+    ...(failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : {}),
+  };
+  const queues = new Map<QueueName, Queue>(
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, {
+        connection,
+        prefix: bullPrefix(keyPrefix),
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
+      // Connection errors surface through publish; an unhandled 'error' event would crash the process.
+      queue.on('error', () => undefined);
+      return [name, queue];
+    }),
+  );
+  const queue = (name: QueueName) => queues.get(name)!;
+
+  return {
+    queue,
+    async publish(jobs) {
+      const byQueue = new Map<QueueName, RelayedJob[]>();
+      for (const job of jobs) {
+        const name = queueOf(job.name);
+        byQueue.set(name, [...(byQueue.get(name) ?? []), job]);
+      }
+      await Promise.all(
+        [...byQueue].map(([name, group]) =>
+          queue(name).addBulk(
+            group.map((job) => ({ name: job.name, data: job.data, opts: { jobId: job.jobId } })),
+          ),
+        ),
+      );
+    },
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { Kysely, type Migration, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import { redisOptions } from '../../../src/jobs/queues.js';
+import type { JobTables } from '../../../src/jobs/schema.js';
+
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const silentLogger = pino({ level: 'silent' });
+
+function kysely<DB>(connectionString: string, max = 10): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }) });
+}
+
+const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
+
+// kysely's FileMigrationProvider imports from inside node_modules, where vitest does not
+// compile TypeScript; importing from here does.
+async function migrate(db: Kysely<unknown>): Promise<void> {
+  const files = (await readdir(MIGRATIONS)).filter((file) => file.endsWith('.ts')).sort();
+  const migrations: Record<string, Migration> = {};
+  for (const file of files) migrations[file.replace(/\.ts$/, '')] = await import(path.join(MIGRATIONS, file));
+  const { error } = await new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  }).migrateToLatest();
+  if (error) throw error;
+}
+
+/** A fresh, migrated database of its own; `drop` removes it. */
+export async function isolatedDatabase(): Promise<{ db: Kysely<JobTables>; drop(): Promise<void> }> {
+  const name = `planbrygga_jobs_${randomBytes(6).toString('hex')}`;
+  const admin = kysely<unknown>(DATABASE_URL, 1);
+  await sql`create database ${sql.id(name)}`.execute(admin);
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  const db = kysely<JobTables>(url.toString());
+  const drop = async () => {
+    await db.destroy();
+    await sql`drop database if exists ${sql.id(name)}`.execute(admin);
+    await admin.destroy();
+  };
+  try {
+    await migrate(db as Kysely<unknown>);
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { db, drop };
+}
+
+/** A Redis key prefix of its own; `clean` deletes its keys by prefix (never FLUSHDB). */
+export function isolatedRedisPrefix(): { keyPrefix: string; clean(): Promise<void> } {
+  const keyPrefix = `pbtest-${randomBytes(6).toString('hex')}:`;
+  return {
+    keyPrefix,
+    async clean() {
+      const redis = new Redis(redisOptions(REDIS_URL));
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(
+            cursor,
+            'MATCH',
+            `${keyPrefix.replace(/:+$/, '')}:*`,
+            'COUNT',
+            500,
+          );
+          cursor = next;
+          if (keys.length > 0) await redis.del(...keys);
+        } while (cursor !== '0');
+      } finally {
+        redis.disconnect();
+      }
+    },
+  };
+}
+
+/** A redis:// URL on which nothing listens. */
+export async function closedRedisUrl(): Promise<string> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `redis://127.0.0.1:${port}`;
+}
+
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
