@@ -1,0 +1,51 @@
+/**
+ * Where each canonical field came from: canonical JSON Pointer → Procapita element path, so
+ * that the canonical validator's issues can be reported at the element the sender wrote.
+ */
+import { type FieldIssue, jsonPointer } from '../../src/domain/field-issue.js';
+import type { PlanIssue } from '../../src/domain/parse-plan.js';
+import { attributePath } from '../common/xml-reader.js';
+
+export class SourceMap {
+  private readonly paths = new Map<string, string>();
+
+  constructor(private readonly fallback: string) {}
+
+  /** Records the element of a canonical object and, per field, the attribute it came from. */
+  element(
+    at: readonly PropertyKey[],
+    elementPath: string,
+    attributes: Readonly<Record<string, string>> = {},
+  ): void {
+    this.paths.set(jsonPointer(at), elementPath);
+    for (const [field, attribute] of Object.entries(attributes)) {
+      this.paths.set(jsonPointer([...at, field]), attributePath(elementPath, attribute));
+    }
+  }
+
+  /** Records the element a canonical field (a free text) came from. */
+  field(at: readonly PropertyKey[], elementPath: string): void {
+    this.paths.set(jsonPointer(at), elementPath);
+  }
+
+  /** The Procapita path of a canonical path: the field's own, else its nearest recorded ancestor's. */
+  pathOf(canonical: readonly PropertyKey[]): string {
+    for (let length = canonical.length; length > 0; length--) {
+      const path = this.paths.get(jsonPointer(canonical.slice(0, length)));
+      if (path !== undefined) return path;
+    }
+    return this.fallback;
+  }
+
+  /** Canonical issues at Procapita paths, leaving out paths that already have an issue. */
+  translate(issues: PlanIssue[], reported: readonly FieldIssue[]): FieldIssue[] {
+    const taken = new Set(reported.map((issue) => issue.path));
+    const translated: FieldIssue[] = [];
+    for (const issue of issues) {
+      const path = this.pathOf(issue.path);
+      if (taken.has(path)) continue;
+      translated.push({ path, message: issue.message });
+    }
+    return translated;
+  }
+}
