@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { assessPlan } from '../../../src/domain/lifecycle/assess.js';
 import {
   computeDeadlines,
   overdueChanges,
@@ -82,5 +83,36 @@ describe('issue 4: a plan becoming overdue is an event (försenad plan blir en h
   it('treats a reason with a moved deadline as new', () => {
     const moved = { ...due, dueOn: '2026-03-14', overdueSince: '2026-03-15' };
     expect(overdueChanges([due], [moved])).toEqual({ became: [moved], cleared: [due] });
+  });
+});
+
+describe('issue 4: status shows state, deadlines and overdue reasons together (status visar frister)', () => {
+  it('assesses a draft that is late and whose follow-up has passed', () => {
+    const plan = homeCarePlan((p) => {
+      p.dates.established = undefined;
+      p.dates.communicated = undefined;
+    });
+    const input = {
+      plan,
+      contentHash: 'content-v1',
+      sourceSystem: 'procapita',
+      policy: omsorg,
+      signatures: [],
+      submissions: [],
+      receipts: [],
+    };
+    const status = assessPlan(input, '2025-09-13');
+    expect(status.lifecycle.state).toBe('draft');
+    expect(status.deadlines).toEqual({
+      establishBy: '2025-03-17',
+      followUp: {
+        date: '2025-09-12',
+        source: 'policy',
+        planDate: '2025-09-14',
+        policyLatest: '2025-09-12',
+        policyCountsFrom: 'drawn_up',
+      },
+    });
+    expect(status.overdue.map((r) => r.code)).toEqual(['not_established_in_time', 'follow_up_passed']);
   });
 });
