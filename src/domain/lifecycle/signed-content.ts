@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import type { Plan } from '../plan.js';
 
 /**
@@ -16,15 +17,4 @@ export function signedContentHash(plan: Plan): string {
   const { sourcePlanId: _sourcePlanId, ...header } = plan.plan;
   const canonical = canonicalJson({ ...content, plan: header, dates });
   return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
