@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { PlanDocumentCodec } from './db/plan-document-codec.js';
+import { registerAuthentication } from './http/auth/authentication.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerIdempotency } from './http/idempotency.js';
+import { registerOpenApi } from './http/openapi.js';
+import { changesRoutes } from './http/routes/changes.routes.js';
+import { healthRoutes } from './http/routes/health.routes.js';
+import { planListRoutes } from './http/routes/plan-list.routes.js';
+import { planPushRoutes } from './http/routes/plan-push.routes.js';
+import { planReadRoutes } from './http/routes/plan-read.routes.js';
+import { registerZodCompilers } from './http/zod-compilers.js';
+import type { Logger } from './logger.js';
+import type { Clock, ServiceContext } from './services/context.js';
+
+/** Everything a process needs, built once by `createDependencies` (or by a test). */
+export interface AppDependencies {
+  config: Readonly<Config>;
+  db: Db;
+  redis: Redis;
+  logger: Logger;
+  clock: Clock;
+  codec: PlanDocumentCodec;
+}
+
+export const API_VERSION = '1.0.0';
+
+export function serviceContext(deps: AppDependencies): ServiceContext {
+  return { db: deps.db, clock: deps.clock, codec: deps.codec, indexKey: deps.config.indexKey };
+}
+
+/** The HTTP API. Opens no port: `serve` listens, tests use `app.inject()`. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const ctx = serviceContext(deps);
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the generic parameters differ only in custom levels.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    requestTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+    bodyLimit: 1024 * 1024,
+  });
+
+  registerZodCompilers(app);
+  registerErrorHandler(app);
+  registerAuthentication(app, ctx);
+  registerIdempotency(app, ctx);
+  await registerOpenApi(app, API_VERSION);
+
+  healthRoutes(app, { db: deps.db, redis: deps.redis });
+  planPushRoutes(app, ctx);
+  planReadRoutes(app, ctx);
+  planListRoutes(app, ctx);
+  changesRoutes(app, ctx);
+  return app;
+}

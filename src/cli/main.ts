@@ -1,0 +1,48 @@
+import { ConfigError } from '../config.js';
+import { clientsCommand } from './commands/clients.command.js';
+import { migrateCommand } from './commands/migrate.command.js';
+import { openapiCommand } from './commands/openapi.command.js';
+import { serveCommand } from './commands/serve.command.js';
+import { UsageError } from './usage-error.js';
+
+/** A CLI command: gets its own arguments, resolves to the exit code. Secrets go to stdout, messages to stderr. */
+export type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  serve: { run: serveCommand, usage: 'serve [--no-workers]          run the API (migrates first)' },
+  migrate: { run: migrateCommand, usage: 'migrate                        apply pending database migrations' },
+  clients: {
+    run: clientsCommand,
+    usage: 'clients create --name N --org CODE --scopes a,b   create an API client; prints its key',
+  },
+  openapi: { run: openapiCommand, usage: 'openapi                        print the OpenAPI document' },
+};
+
+function usage(): string {
+  return ['usage: planbrygga <command>', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${usage()}\n`);
+    return name === undefined || name === '--help' ? 0 : 2;
+  }
+  return command.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `${err instanceof ConfigError || err instanceof UsageError ? err.message : String(err)}\n`,
+    );
+    if (!(err instanceof ConfigError || err instanceof UsageError) && err instanceof Error && err.cause) {
+      process.stderr.write(`caused by: ${String(err.cause)}\n`);
+    }
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

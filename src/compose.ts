@@ -1,0 +1,41 @@
+import { Redis } from 'ioredis';
+import type { AppDependencies } from './app.js';
+import type { Config } from './config.js';
+import { createDatabase } from './db/database.js';
+import { jsonPlanDocumentCodec } from './db/plan-document-codec.js';
+import { createLogger, type Logger } from './logger.js';
+
+/**
+ * Builds the process's dependencies from the config. Connections open lazily; close them
+ * with `closeDependencies`.
+ */
+export function createDependencies(
+  config: Readonly<Config>,
+  logger: Logger = createLogger(config.logLevel),
+): AppDependencies {
+  if (config.usingDevelopmentIndexKey) {
+    logger.warn(
+      'PLANBRYGGA_INDEX_KEY is not set: using the public development key for the personnummer search index. ' +
+        'Set a secret of at least 32 characters before storing real data.',
+    );
+  }
+  const redis = new Redis(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+  });
+  redis.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
+  return {
+    config,
+    db: createDatabase(config.databaseUrl),
+    redis,
+    logger,
+    clock: () => new Date(),
+    codec: jsonPlanDocumentCodec,
+  };
+}
+
+export async function closeDependencies(deps: AppDependencies): Promise<void> {
+  await Promise.allSettled([deps.db.destroy(), deps.redis.quit()]);
+}

@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The development fallback for the blind-index key. It is public, so an index built with
+ * it protects nothing; `loadConfig` flags its use so the process can warn loudly.
+ */
+const DEV_INDEX_KEY = createHash('sha256')
+  .update('planbrygga development index key; never use in production')
+  .digest('hex');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/postgres'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+    .default('planbrygga:'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  PLANBRYGGA_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key this process writes, so deployments and test runs never share keys. */
+  redisKeyPrefix: string;
+  port: number;
+  host: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Secret of the HMAC blind index over identity numbers (search by personnummer). */
+  indexKey: string;
+  /** True when PLANBRYGGA_INDEX_KEY was not set and the public development key is in use. */
+  usingDevelopmentIndexKey: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once into a frozen config; a bad value throws naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(blankAsUnset(env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    indexKey: e.PLANBRYGGA_INDEX_KEY ?? DEV_INDEX_KEY,
+    usingDevelopmentIndexKey: e.PLANBRYGGA_INDEX_KEY === undefined,
+  });
+}
+
+// `FOO=` in a compose file or shell means "not set", not "set to the empty string".
+function blankAsUnset(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]));
+}

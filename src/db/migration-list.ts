@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import * as initialSchema from '../../migrations/1795431492354-initial-schema.js';
+import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-and-destinations.js';
+
+/**
+ * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
+ * Imported statically rather than read from the folder so the same list works compiled,
+ * under vitest and in a bundle. test/unit/db/migrations.test.ts checks no file in migrations/ is missing.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '1795431492354-initial-schema': initialSchema,
+  '1795431700000-outbox-and-destinations': outboxAndDestinations,
+};

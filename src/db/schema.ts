@@ -1,0 +1,80 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Timestamps are written as Date and read back as Date (pg parses timestamptz). */
+type Timestamp = ColumnType<Date, Date, Date>;
+
+export interface ClientsTable {
+  id: Generated<string>;
+  name: string;
+  organisation: string;
+  scopes: string[];
+  /** SHA-256 hex of the API key; the key itself is never stored. */
+  key_hash: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface PlansTable {
+  id: Generated<string>;
+  organisation: string;
+  source_system: string;
+  source_plan_id: string;
+  unit_id: string;
+  law: string;
+  service_type: string;
+  current_version: number;
+  status: string;
+  /** HMAC-SHA256 blind index of the identity number, so search never needs the number itself. */
+  person_index: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PlanVersionsTable {
+  plan_id: string;
+  version: number;
+  content_hash: string;
+  /** The canonical plan, encoded by plan-document-codec. */
+  document: Buffer;
+  warnings: ColumnType<unknown, string, string>;
+  source_system: string;
+  pushed_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface PlanChangesTable {
+  /** bigserial: read back as a decimal string, since it can exceed 2^53. */
+  seq: ColumnType<string, never, never>;
+  plan_id: string;
+  organisation: string;
+  version: number;
+  kind: string;
+  status: string;
+  at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  client_id: string;
+  key: string;
+  request_hash: string;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: Buffer | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  plans: PlansTable;
+  plan_versions: PlanVersionsTable;
+  plan_changes: PlanChangesTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type ClientRow = Selectable<ClientsTable>;
+export type PlanRow = Selectable<PlansTable>;
+export type NewPlanRow = Insertable<PlansTable>;
+export type PlanVersionRow = Selectable<PlanVersionsTable>;
+export type PlanChangeRow = Selectable<PlanChangesTable>;
+export type IdempotencyRow = Selectable<IdempotencyKeysTable>;

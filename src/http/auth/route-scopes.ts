@@ -1,0 +1,38 @@
+import type { Scope } from '../../services/clients.service.js';
+
+/**
+ * The scope each /v1 route requires, in one table. A /v1 route missing here fails at
+ * start-up (see authentication.ts), so no route is ever open by omission.
+ * Keys are `METHOD path` with fastify's `:param` syntax.
+ */
+export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
+  'POST /v1/plans': 'plans:write',
+  'GET /v1/plans': 'plans:read',
+  'POST /v1/plans/search': 'plans:read',
+  'GET /v1/plans/:id': 'plans:read',
+  'GET /v1/plans/:id/versions': 'plans:read',
+  'GET /v1/plans/:id/status': 'status:read',
+  'GET /v1/changes': 'status:read',
+  'POST /v1/systems/:system/plans': 'plans:write',
+  'GET /v1/systems/:system/plans/:id': 'plans:read',
+  'GET /v1/plans/:id/document.pdf': 'plans:read',
+  'POST /v1/plans/:id/signatures': 'signatures:write',
+  'POST /v1/plans/:id/submissions': 'submissions:write',
+  'GET /v1/inbox': 'inbox:read',
+  'POST /v1/inbox/:id/ack': 'inbox:read',
+};
+
+/** What a held scope also grants: `admin` everything, `viewer` read-only access to plans and their status. */
+const IMPLIED: Partial<Record<Scope, readonly Scope[]>> = {
+  viewer: ['plans:read', 'status:read'],
+};
+
+export function grants(held: readonly string[], required: Scope): boolean {
+  return held.some(
+    (scope) => scope === required || scope === 'admin' || IMPLIED[scope as Scope]?.includes(required),
+  );
+}
+
+export function requiredScope(method: string, url: string): Scope | undefined {
+  return ROUTE_SCOPES[`${method} ${url}`];
+}

@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { FieldIssue } from '../domain/field-issue.js';
+import { LifecycleError } from '../domain/lifecycle/errors.js';
+import { DomainError } from '../services/errors.js';
+import { sendProblem } from './problem.js';
+
+/**
+ * Fastify's own 4xx errors, answered with our words: some of fastify's messages quote the
+ * request (a JSON syntax error repeats part of the body), and the body may hold a personnummer.
+ */
+const FRAMEWORK_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not well-formed JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The body is larger than this endpoint accepts',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'This endpoint does not accept that Content-Type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length does not match the body',
+  FST_ERR_CTP_INVALID_TYPE: 'The Content-Type header is not valid',
+  FST_ERR_CTP_EMPTY_TYPE: 'The Content-Type header is empty',
+  FST_ERR_BAD_URL: 'The URL is not valid',
+  FST_ERR_ASYNC_CONSTRAINT: 'The request could not be routed',
+};
+
+/** One error handler for the whole app: every error becomes problem+json; 5xx details stay in the log. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError || error instanceof LifecycleError) {
+      return sendProblem(request, reply, {
+        status: error.status,
+        title: error.title,
+        detail: error.message,
+        errors: error.issues,
+        ...('code' in error && { code: error.code }),
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const inBody = error.validationContext === 'body';
+      return sendProblem(request, reply, {
+        status: inBody ? 422 : 400,
+        detail: `The ${error.validationContext ?? 'request'} is not valid`,
+        errors: error.validation.map(
+          (v): FieldIssue => ({
+            path: v.instancePath === '/' ? '' : v.instancePath,
+            message: v.message ?? 'is not valid',
+          }),
+        ),
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError') {
+        return sendProblem(request, reply, {
+          status: 400,
+          detail: FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY,
+        });
+      }
+      return sendProblem(request, reply, {
+        status,
+        detail: FRAMEWORK_ERRORS[error.code] ?? 'The request was refused',
+      });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, {
+      status: 500,
+      detail: 'An unexpected error occurred; it has been logged',
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, { status: 404, detail: 'No resource at this path' }),
+  );
+}

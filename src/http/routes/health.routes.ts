@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import { problemResponses, sendProblem } from '../problem.js';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+export interface ReadinessProbes {
+  db: Db;
+  redis: Redis;
+}
+
+export function healthRoutes(app: FastifyInstance, probes: ReadinessProbes): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/health', {
+    schema: {
+      summary: 'Liveness',
+      tags: ['operations'],
+      response: { 200: z.object({ status: z.literal('ok') }) },
+    },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+
+  r.get('/ready', {
+    schema: {
+      summary: 'Readiness: PostgreSQL and Redis reachable',
+      tags: ['operations'],
+      response: { 200: z.object({ status: z.literal('ready') }), ...problemResponses(503) },
+    },
+    handler: async (request, reply) => {
+      const [postgres, redis] = await Promise.all([
+        reachable(sql`select 1`.execute(probes.db)),
+        reachable(probes.redis.ping()),
+      ]);
+      if (postgres && redis) return { status: 'ready' as const };
+      const errors = [
+        ...(postgres ? [] : [{ path: '/postgres', message: 'is not reachable' }]),
+        ...(redis ? [] : [{ path: '/redis', message: 'is not reachable' }]),
+      ];
+      return sendProblem(request, reply, { status: 503, detail: 'A dependency is not reachable', errors });
+    },
+  });
+}
+
+async function reachable(check: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check.then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../../services/context.js';
+import { getPlanStatus, getPlanVersion, getPlanVersions } from '../../services/plan-query.service.js';
+import { callerOf } from '../auth/authentication.js';
+import { contentETag, ifNoneMatchHits, versionETag } from '../etag.js';
+import { problemResponses } from '../problem.js';
+import { canonicalPlanBody, planIdParams } from '../schemas.js';
+
+const versionsSchema = z
+  .object({
+    id: z.uuid(),
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        contentHash: z.string(),
+        sourceSystem: z.string(),
+        createdAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .meta({ id: 'PlanVersions' });
+
+const statusSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int(),
+    status: z.string(),
+    dates: z.record(z.string(), z.string()),
+    missingContent: z.array(z.object({ key: z.string(), wording: z.string(), paths: z.array(z.string()) })),
+    signatures: z.array(z.record(z.string(), z.unknown())),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'PlanStatus' });
+
+const cacheHeaders = z.looseObject({ 'if-none-match': z.string().optional() });
+
+export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/v1/plans/:id', {
+    schema: {
+      summary: 'A plan as canonical JSON: the latest version, or ?version=N',
+      tags: ['plans'],
+      params: planIdParams,
+      querystring: z.object({ version: z.coerce.number().int().min(1).max(1_000_000_000).optional() }),
+      headers: cacheHeaders,
+      response: { 200: canonicalPlanBody, 304: z.null(), ...problemResponses(400, 401, 403, 404) },
+    },
+    handler: async (request, reply) => {
+      const view = await getPlanVersion(ctx, callerOf(request), request.params.id, request.query.version);
+      const etag = versionETag(view.version);
+      reply.header('etag', etag);
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+      return reply.send(view.plan);
+    },
+  });
+
+  r.get('/v1/plans/:id/versions', {
+    schema: {
+      summary: 'The version history of a plan',
+      tags: ['plans'],
+      params: planIdParams,
+      response: { 200: versionsSchema, ...problemResponses(401, 403, 404) },
+    },
+    handler: async (request) => {
+      const { id, versions } = await getPlanVersions(ctx, callerOf(request), request.params.id);
+      return {
+        id,
+        versions: versions.map((v) => ({
+          version: v.version,
+          contentHash: v.content_hash,
+          sourceSystem: v.source_system,
+          createdAt: v.created_at.toISOString(),
+        })),
+      };
+    },
+  });
+
+  r.get('/v1/plans/:id/status', {
+    schema: {
+      summary: 'Lifecycle state, dates, missing content and signatures of a plan',
+      tags: ['status'],
+      params: planIdParams,
+      headers: cacheHeaders,
+      response: { 200: statusSchema, 304: z.null(), ...problemResponses(401, 403, 404) },
+    },
+    handler: async (request, reply) => {
+      const status = await getPlanStatus(ctx, callerOf(request), request.params.id);
+      const etag = contentETag(JSON.stringify(status));
+      reply.header('etag', etag);
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+      return reply.send(status);
+    },
+  });
+}

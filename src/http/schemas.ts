@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { planSchema } from '../domain/plan.js';
+
+/**
+ * The canonical plan as a request and response body. Routes that carry it skip the generic
+ * zod validator and serializer (see zod-compilers.ts): the body is checked by
+ * `parseCanonicalPlan`, which applies the format rules and answers 422 with canonical paths,
+ * and stored plans are sent as they were stored.
+ */
+export const canonicalPlanBody = planSchema.meta({
+  id: 'CanonicalPlan',
+  description: 'A genomförandeplan in the canonical model (formats/README.md section 2).',
+});
+
+export const fieldIssueSchema = z
+  .object({ path: z.string(), message: z.string() })
+  .meta({ id: 'FieldIssue' });
+
+export const pushResultSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int().min(1),
+    status: z.string(),
+    warnings: z.array(fieldIssueSchema),
+  })
+  .meta({ id: 'PushResult' });
+
+export const planSummarySchema = z
+  .object({
+    id: z.uuid(),
+    sourceSystem: z.string(),
+    sourcePlanId: z.string(),
+    unitId: z.string(),
+    law: z.string(),
+    serviceType: z.string(),
+    status: z.string(),
+    version: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'PlanSummary' });
+
+export const planIdParams = z.object({ id: z.string().describe('The plan id (a UUID)') });
+
+export const pushHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .describe('Makes a retried POST safe: same key and body, same answer'),
+  'if-match': z
+    .string()
+    .optional()
+    .describe('ETag of the version this push replaces ("vN"); 412 if not current'),
+});

@@ -1,0 +1,71 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Fields that hold a person's identity number or name anywhere in a logged object. Logging
+ * them is a mistake; redaction makes the mistake harmless.
+ */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'personnummer',
+  'identityNumber',
+  'givenName',
+  'familyName',
+  'person',
+  'body',
+  '*.personnummer',
+  '*.identityNumber',
+  '*.givenName',
+  '*.familyName',
+  '*.person',
+  '*.body',
+  '*.*.personnummer',
+  '*.*.identityNumber',
+  '*.*.givenName',
+  '*.*.familyName',
+];
+
+// YYYYMMDDNNNC with or without the dash (and the 10-digit YYMMDDNNNC), not inside longer digit runs.
+const IDENTITY_NUMBER = /(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)/g;
+
+/** Replaces anything shaped like a personnummer or samordningsnummer. */
+export function maskIdentityNumbers(text: string): string {
+  return text.replace(IDENTITY_NUMBER, '[identity number]');
+}
+
+function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskIdentityNumbers(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return value;
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+}
+
+function maskError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error);
+  return maskDeep({ ...serialized }) as Record<string, unknown>;
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: maskError, error: maskError },
+      formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === 'string' ? maskIdentityNumbers(arg) : arg)) as Parameters<
+              typeof method
+            >,
+          );
+        },
+      },
+    },
+    destination,
+  );
+}

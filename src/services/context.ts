@@ -1,0 +1,20 @@
+import type { Db } from '../db/database.js';
+import type { PlanDocumentCodec } from '../db/plan-document-codec.js';
+
+export type Clock = () => Date;
+
+/** What services need from the outside world; built once by `createDependencies`, faked in unit tests. */
+export interface ServiceContext {
+  db: Db;
+  clock: Clock;
+  codec: PlanDocumentCodec;
+  /** Secret of the identity-number blind index. */
+  indexKey: string;
+}
+
+/** The caller of a /v1 request, as authenticated by its API key. */
+export interface Caller {
+  clientId: string;
+  organisation: string;
+  scopes: readonly string[];
+}

@@ -1,0 +1,35 @@
+import type { FieldIssue } from '../domain/field-issue.js';
+
+/**
+ * Errors a use case can end in. The HTTP error handler maps each to its problem+json
+ * status; anything else is a 500 whose details stay in the log.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422,
+    readonly title: string,
+    detail: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(detail);
+  }
+}
+
+export const notFound = (what: string) => new DomainError(404, 'Not Found', `${what} was not found`);
+
+export const invalidPlan = (issues: FieldIssue[]) =>
+  new DomainError(422, 'Invalid plan', 'The plan is not a valid canonical plan', issues);
+
+export const invalidRequest = (issues: FieldIssue[], detail = 'The request is not valid') =>
+  new DomainError(422, 'Unprocessable Content', detail, issues);
+
+export const badRequest = (detail: string, issues: FieldIssue[] = []) =>
+  new DomainError(400, 'Bad Request', detail, issues);
+
+export const preconditionFailed = (detail: string) => new DomainError(412, 'Precondition Failed', detail);
+
+export const conflict = (detail: string) => new DomainError(409, 'Conflict', detail);
+
+export const unauthorized = (detail: string) => new DomainError(401, 'Unauthorized', detail);
+
+export const forbidden = (detail: string) => new DomainError(403, 'Forbidden', detail);

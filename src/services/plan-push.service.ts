@@ -1,0 +1,140 @@
+import type { Tx } from '../db/database.js';
+import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import {
+  findContentHash,
+  insertPlanIfAbsent,
+  insertPlanVersion,
+  lockPlanBySourceKey,
+  updatePlan,
+} from '../db/repositories/plans.repository.js';
+import type { PlanRow } from '../db/schema.js';
+import type { FieldIssue } from '../domain/field-issue.js';
+import type { Plan } from '../domain/plan.js';
+import type { Caller, ServiceContext } from './context.js';
+import { invalidPlan, preconditionFailed } from './errors.js';
+import { personIndex, planContentHash } from './plan-content.js';
+import { derivePlanStatus } from './plan-status.js';
+
+export interface PushInput {
+  caller: Caller;
+  /** The system the plan came from: `canonical` for `POST /v1/plans`, else the adapter's name. */
+  sourceSystem: string;
+  plan: Plan;
+  warnings: FieldIssue[];
+  /** Version numbers from `If-Match`; the push is refused unless the current version is one of them. */
+  ifMatch?: IfMatch;
+}
+
+export type IfMatch = { any: true } | { any: false; versions: number[] };
+
+export interface PushResult {
+  /** True when a plan or version was created (201), false for an identical push (200). */
+  created: boolean;
+  id: string;
+  version: number;
+  status: string;
+  warnings: FieldIssue[];
+}
+
+/**
+ * Stores a pushed plan, whatever wire format it arrived in: a new plan, a new version when
+ * the content changed, or nothing when it is identical to the latest version. One
+ * transaction; the plan row is locked so concurrent pushes of one plan queue up.
+ */
+export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<PushResult> {
+  const { caller, plan } = input;
+  if (plan.plan.municipalityCode !== caller.organisation) {
+    throw invalidPlan([
+      { path: '/plan/municipalityCode', message: "must be the calling client's organisation (kommunkod)" },
+    ]);
+  }
+  const contentHash = planContentHash(plan);
+  const now = ctx.clock();
+  const key = {
+    organisation: caller.organisation,
+    sourceSystem: input.sourceSystem,
+    sourcePlanId: plan.plan.sourcePlanId,
+  };
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const existing = (await lockPlanBySourceKey(trx, key)) ?? (await createPlan(trx, ctx, input, now));
+    const isNew = existing.current_version === 0;
+    checkIfMatch(input.ifMatch, isNew ? undefined : existing.current_version);
+    if (!isNew && (await findContentHash(trx, existing.id, existing.current_version)) === contentHash) {
+      return result(false, existing, input.warnings);
+    }
+    const version = existing.current_version + 1;
+    const status = derivePlanStatus(plan);
+    await insertPlanVersion(trx, {
+      planId: existing.id,
+      version,
+      contentHash,
+      document: ctx.codec.encode(plan),
+      warnings: input.warnings,
+      sourceSystem: input.sourceSystem,
+      pushedBy: caller.clientId,
+      createdAt: now,
+    });
+    const updated = await updatePlan(trx, existing.id, {
+      unit_id: plan.plan.unit.id,
+      law: plan.plan.law,
+      service_type: plan.plan.serviceType.code,
+      current_version: version,
+      status,
+      person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
+      updated_at: now,
+    });
+    await appendPlanChanges(trx, changesOf(existing, updated, isNew, now));
+    return result(true, updated, input.warnings);
+  });
+}
+
+// A new plan row starts at version 0 and is filled in like any other push, so there is one write path.
+async function createPlan(trx: Tx, ctx: ServiceContext, input: PushInput, now: Date): Promise<PlanRow> {
+  const { plan, caller } = input;
+  const row = {
+    organisation: caller.organisation,
+    source_system: input.sourceSystem,
+    source_plan_id: plan.plan.sourcePlanId,
+    unit_id: plan.plan.unit.id,
+    law: plan.plan.law,
+    service_type: plan.plan.serviceType.code,
+    current_version: 0,
+    status: derivePlanStatus(plan),
+    person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
+    created_at: now,
+    updated_at: now,
+  };
+  const inserted = await insertPlanIfAbsent(trx, row);
+  if (inserted) return inserted;
+  // A concurrent first push won the insert; wait for it and continue as an update.
+  const key = {
+    organisation: row.organisation,
+    sourceSystem: row.source_system,
+    sourcePlanId: row.source_plan_id,
+  };
+  const raced = await lockPlanBySourceKey(trx, key);
+  if (!raced) throw new Error('plan row vanished after a conflicting insert');
+  return raced;
+}
+
+function checkIfMatch(ifMatch: IfMatch | undefined, currentVersion: number | undefined): void {
+  if (!ifMatch) return;
+  if (currentVersion === undefined)
+    throw preconditionFailed('If-Match was given but the plan does not exist yet');
+  if (!ifMatch.any && !ifMatch.versions.includes(currentVersion)) {
+    throw preconditionFailed(`The plan's current version is ${currentVersion}, not the one in If-Match`);
+  }
+}
+
+function changesOf(before: PlanRow, after: PlanRow, isNew: boolean, at: Date): NewPlanChange[] {
+  const base = { planId: after.id, organisation: after.organisation, version: after.current_version, at };
+  if (isNew) return [{ ...base, kind: 'plan_created', status: after.status }];
+  const changes: NewPlanChange[] = [{ ...base, kind: 'version_created', status: after.status }];
+  if (before.status !== after.status) changes.push({ ...base, kind: 'status_changed', status: after.status });
+  return changes;
+}
+
+function result(created: boolean, row: PlanRow, warnings: FieldIssue[]): PushResult {
+  return { created, id: row.id, version: row.current_version, status: row.status, warnings };
+}

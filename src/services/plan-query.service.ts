@@ -1,0 +1,112 @@
+import {
+  findPlan,
+  findPlanVersion,
+  listPlans,
+  listPlanVersions,
+  type VersionSummaryRow,
+} from '../db/repositories/plans.repository.js';
+import type { PlanRow } from '../db/schema.js';
+import type { Plan } from '../domain/plan.js';
+import type { Caller, ServiceContext } from './context.js';
+import { notFound } from './errors.js';
+import { decodeCursor, encodeCursor } from './list-cursor.js';
+import { personIndex } from './plan-content.js';
+import { assemblePlanStatus, type PlanStatusView } from './plan-status.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface PlanVersionView {
+  id: string;
+  version: number;
+  currentVersion: number;
+  plan: Plan;
+}
+
+/** A plan of the caller's organisation; another organisation's plan is "not found", never "forbidden". */
+async function ownPlan(ctx: ServiceContext, caller: Caller, id: string): Promise<PlanRow> {
+  if (!UUID.test(id)) throw notFound('The plan');
+  const row = await findPlan(ctx.db, caller.organisation, id);
+  if (!row) throw notFound('The plan');
+  return row;
+}
+
+export async function getPlanVersion(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  version?: number,
+): Promise<PlanVersionView> {
+  const row = await ownPlan(ctx, caller, id);
+  const wanted = version ?? row.current_version;
+  const stored = await findPlanVersion(ctx.db, row.id, wanted);
+  if (!stored) throw notFound(`Version ${wanted} of the plan`);
+  return {
+    id: row.id,
+    version: wanted,
+    currentVersion: row.current_version,
+    plan: ctx.codec.decode(stored.document),
+  };
+}
+
+export async function getPlanVersions(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+): Promise<{ id: string; versions: VersionSummaryRow[] }> {
+  const row = await ownPlan(ctx, caller, id);
+  return { id: row.id, versions: await listPlanVersions(ctx.db, row.id) };
+}
+
+export async function getPlanStatus(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+): Promise<PlanStatusView> {
+  const { plan } = await getPlanVersion(ctx, caller, id);
+  // Read the row after the document: a push in between only makes the row newer, never older.
+  return assemblePlanStatus(await ownPlan(ctx, caller, id), plan);
+}
+
+export interface PlanListFilter {
+  status?: string;
+  unitId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface PlanPage {
+  items: PlanRow[];
+  nextCursor: string | null;
+}
+
+export async function listOwnPlans(
+  ctx: ServiceContext,
+  caller: Caller,
+  filter: PlanListFilter,
+): Promise<PlanPage> {
+  const rows = await listPlans(ctx.db, {
+    organisation: caller.organisation,
+    ...(filter.status !== undefined && { status: filter.status }),
+    ...(filter.unitId !== undefined && { unitId: filter.unitId }),
+    ...(filter.cursor !== undefined && { after: decodeCursor(filter.cursor) }),
+    limit: filter.limit + 1,
+  });
+  const items = rows.slice(0, filter.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    rows.length > filter.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null;
+  return { items, nextCursor };
+}
+
+/** Plans of the caller's organisation for one person, found through the blind index. */
+export async function searchByIdentityNumber(
+  ctx: ServiceContext,
+  caller: Caller,
+  identityNumber: string,
+): Promise<PlanRow[]> {
+  return listPlans(ctx.db, {
+    organisation: caller.organisation,
+    personIndex: personIndex(ctx.indexKey, identityNumber),
+    limit: 1000,
+  });
+}

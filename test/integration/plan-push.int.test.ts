@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminOf, createTestApp, type TestApp } from '../helpers/app.js';
+import { validPlan } from '../helpers/plans.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function push(authorization: string, body: unknown, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/v1/plans',
+    headers: { authorization, 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('POST /v1/plans', () => {
+  it('stores a new plan (201 + Location), then answers an identical push with 200 and no new version', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: organisation });
+
+    const first = await push(authorization, plan);
+    expect(first.statusCode).toBe(201);
+    const created = first.json();
+    expect(created).toEqual({ id: expect.any(String), version: 1, status: 'established', warnings: [] });
+    expect(first.headers.location).toBe(`/v1/plans/${created.id}`);
+    expect(first.headers.etag).toBe('"v1"');
+
+    // Same content, lists in another order, blank optional text, padded single-line value.
+    const reordered = validPlan({ municipalityCode: organisation });
+    reordered.interventions.reverse();
+    reordered.signatures.reverse();
+    reordered.participation.otherParticipants.reverse();
+    Object.assign(reordered, { sipNote: '   ' });
+    reordered.contactPerson.name = '  Karin Öberg ';
+    const second = await push(authorization, reordered);
+    expect(second.statusCode).toBe(200);
+    expect(second.json()).toEqual({ ...created, version: 1 });
+    expect(second.headers.location).toBeUndefined();
+
+    const versions = await t.app.inject({
+      url: `/v1/plans/${created.id}/versions`,
+      headers: { authorization },
+    });
+    expect(versions.json().versions).toHaveLength(1);
+  });
+
+  it('makes a new version when the content changes, and keeps the old one readable', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: organisation });
+    const { id } = (await push(authorization, plan)).json();
+
+    const changed = { ...plan, dates: { ...plan.dates, communicated: '2025-01-20' } };
+    const res = await push(authorization, changed);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ id, version: 2, status: 'communicated' });
+    expect(res.headers.location).toBe(`/v1/plans/${id}?version=2`);
+
+    const latest = await t.app.inject({ url: `/v1/plans/${id}`, headers: { authorization } });
+    expect(latest.statusCode).toBe(200);
+    expect(latest.headers.etag).toBe('"v2"');
+    expect(latest.json().dates.communicated).toBe('2025-01-20');
+
+    const old = await t.app.inject({ url: `/v1/plans/${id}?version=1`, headers: { authorization } });
+    expect(old.headers.etag).toBe('"v1"');
+    expect(old.json().dates.communicated).toBeUndefined();
+
+    const cached = await t.app.inject({
+      url: `/v1/plans/${id}`,
+      headers: { authorization, 'if-none-match': '"v2"' },
+    });
+    expect(cached.statusCode).toBe(304);
+
+    const missing = await t.app.inject({ url: `/v1/plans/${id}?version=3`, headers: { authorization } });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('returns the plan as normalised: trimmed single-line values, LF line ends, empty items gone', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: organisation });
+    plan.person.givenName = ' Ingegerd ';
+    plan.approach = 'Rad 1\r\nRad 2';
+    Object.assign(plan, { needs: { meals: '', other: '  ' } });
+    const { id } = (await push(authorization, plan)).json();
+    const stored = (await t.app.inject({ url: `/v1/plans/${id}`, headers: { authorization } })).json();
+    expect(stored.person.givenName).toBe('Ingegerd');
+    expect(stored.approach).toBe('Rad 1\nRad 2');
+    expect(stored.needs).toBeUndefined();
+  });
+
+  it('refuses an invalid plan with 422 problem+json naming canonical paths, never values, and stores nothing', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: organisation });
+    const wrongCheckDigit = `${plan.person.identityNumber.slice(0, 11)}${(Number(plan.person.identityNumber[11]) + 1) % 10}`;
+    plan.person.identityNumber = wrongCheckDigit;
+    plan.dates.drawnUp = '2025-02-30';
+    Object.assign(plan.plan, { colour: 'blue' });
+
+    const res = await push(authorization, plan);
+    expect(res.statusCode).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = res.json();
+    expect(problem).toMatchObject({ status: 422, title: expect.any(String), type: expect.any(String) });
+    expect(problem.instance).toMatch(/^urn:planbrygga:request:/);
+    const paths = problem.errors.map((e: { path: string }) => e.path).sort();
+    expect(paths).toEqual(['/dates/drawnUp', '/person/identityNumber', '/plan/colour']);
+    expect(res.body).not.toContain(wrongCheckDigit);
+
+    const list = await t.app.inject({ url: '/v1/plans', headers: { authorization } });
+    expect(list.json().items).toEqual([]);
+  });
+
+  it("refuses a plan of another municipality than the client's organisation (422 at /plan/municipalityCode)", async () => {
+    const { authorization } = await adminOf(t.deps);
+    const res = await push(authorization, validPlan({ municipalityCode: '0001' }));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([{ path: '/plan/municipalityCode', message: expect.any(String) }]);
+  });
+
+  it('answers unreadable bodies with 400 and oversized ones with 413, as problem+json', async () => {
+    const { authorization } = await adminOf(t.deps);
+    const broken = await push(authorization, '{"plan": {"sourcePlanId": "193808149821"');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(broken.body).not.toContain('193808149821');
+
+    const notAnObject = await push(authorization, '[]');
+    expect(notAnObject.statusCode).toBe(422);
+
+    const huge = await push(authorization, JSON.stringify({ approach: 'x'.repeat(10 * 1024 * 1024 + 1) }));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toMatchObject({ status: 413 });
+  });
+});
