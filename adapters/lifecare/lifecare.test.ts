@@ -6,9 +6,10 @@ import type { Plan } from '../../src/domain/plan.js';
 import type { FormatAdapter } from '../types.js';
 import { lifecareAdapter } from './index.js';
 
+const projectRoot = join(import.meta.dirname, '../..');
 const fixtures = join(import.meta.dirname, 'fixtures');
-const sharedExamples = join(import.meta.dirname, '../../../shared/formats/examples');
-const procapitaAdapterFile = join(import.meta.dirname, '../procapita/index.ts');
+const sharedExamples = join(projectRoot, '../shared/formats/examples');
+const procapitaAdapterFile = join(projectRoot, 'adapters/procapita/index.ts');
 
 /** The two shared examples with the envelope each was written with (Skapad in UTC). */
 const EXAMPLES = [
