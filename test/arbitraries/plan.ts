@@ -60,8 +60,12 @@ const MARKUP_PIECES = [
   ':',
   ';',
 ];
+// Latin-1 bytes 0x80–0x9F are C1 controls, not windows-1252 (a decoder labelled latin1 often is).
+const C1_AND_FORMAT = ['\u0080', '\u0085', '\u009f', '\u2028', '\ufeff', '\u200b', '€'];
 const INNER_SPACES = [' ', ' ', '\u00a0']; // NBSP is content, never trimmed
-const FREE_TEXT_ONLY = ['\t', '\n', '\n\n', '  '];
+const FREE_TEXT_ONLY = ['\t', '\n', '\n\n', '  ', '\u007f'];
+/** Values that tempt parsers to convert them or to look them up in a plain object. */
+const TRICKY_VALUES = ['0', '007', '1e3', 'true', 'null', 'NaN', 'constructor', '__proto__', 'toString'];
 const EDGE_WHITESPACE = ['', ' ', '  ', '\n', '\t', ' \n\t', '\n\n  '];
 
 const pieces = (from: string[], maxLength: number) =>
@@ -70,8 +74,11 @@ const pieces = (from: string[], maxLength: number) =>
 /** S: trimmed, non-empty, no control characters, at most 200 code points. */
 export const singleLineText: fc.Arbitrary<string> = fc
   .oneof(
-    { weight: 8, arbitrary: pieces([...WORD_PIECES, ...MARKUP_PIECES, ...INNER_SPACES], 24) },
-    { weight: 1, arbitrary: fc.constantFrom('x', 'Ö', '😀') },
+    {
+      weight: 8,
+      arbitrary: pieces([...WORD_PIECES, ...MARKUP_PIECES, ...INNER_SPACES, ...C1_AND_FORMAT], 24),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('x', 'Ö', '😀', ...TRICKY_VALUES) },
     // The longest allowed value, counted in code points (an emoji is one, not two).
     { weight: 1, arbitrary: fc.constantFrom('Ö', '😀', 'a').map((c) => c.repeat(SINGLE_LINE_MAX)) },
   )
@@ -82,8 +89,17 @@ export const singleLineText: fc.Arbitrary<string> = fc
 export const freeText: fc.Arbitrary<string> = fc
   .tuple(
     fc.constantFrom(...EDGE_WHITESPACE),
-    pieces(WORD_PIECES, 3),
-    pieces([...WORD_PIECES, ...MARKUP_PIECES, ...INNER_SPACES, ...FREE_TEXT_ONLY], 60),
+    fc.oneof(pieces(WORD_PIECES, 3), fc.constantFrom('\u00a0', '\ufeff', ...TRICKY_VALUES)),
+    fc.oneof(
+      { weight: 1, arbitrary: fc.constant('') },
+      {
+        weight: 5,
+        arbitrary: pieces(
+          [...WORD_PIECES, ...MARKUP_PIECES, ...INNER_SPACES, ...C1_AND_FORMAT, ...FREE_TEXT_ONLY],
+          60,
+        ),
+      },
+    ),
     fc.constantFrom(...EDGE_WHITESPACE),
   )
   .map(([lead, word, body, trail]) => `${lead}${word}${body}${trail}`);
@@ -155,7 +171,11 @@ const serviceType = fc.constantFrom(...SERVICE_TYPE_CODES).chain((code) =>
   }),
 );
 
-const list = <T>(arbitrary: fc.Arbitrary<T>, maxLength = 3) => fc.array(arbitrary, { maxLength });
+/** Lists of 0..n items, sometimes with an item repeated: identical rows are two rows. */
+const list = <T>(arbitrary: fc.Arbitrary<T>, maxLength = 3) =>
+  fc
+    .tuple(fc.array(arbitrary, { maxLength }), fc.boolean())
+    .map(([items, repeat]) => (repeat && items[0] !== undefined ? [...items, items[0]] : items));
 const textModel = <K extends string>(...keys: K[]) =>
   Object.fromEntries(keys.map((key) => [key, optional(freeText)])) as Record<
     K,
