@@ -8,6 +8,7 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   ingest: () => import('./ingest.js'),
+  translate: () => import('./translate.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);
