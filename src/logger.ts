@@ -38,8 +38,10 @@ export function maskIdentityNumbers(text: string): string {
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskIdentityNumbers(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1));
+  // Class instances (errors, fastify's request and reply) are left to their serializers.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
 }
 

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults and freezes the result', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      usingDevelopmentIndexKey: true,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('stops with a message naming the variable for a bad value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ PLANBRYGGA_INDEX_KEY: 'short' })).toThrow(/PLANBRYGGA_INDEX_KEY/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
+
+  it('treats an empty variable as unset and takes a real index key', () => {
+    const config = loadConfig({
+      PORT: '',
+      PLANBRYGGA_INDEX_KEY: 'k'.repeat(32),
+      REDIS_URL: 'redis://r:6379/3',
+    });
+    expect(config.port).toBe(3000);
+    expect(config.usingDevelopmentIndexKey).toBe(false);
+    expect(config.redisUrl).toBe('redis://r:6379/3');
+  });
+});
