@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { SIGNATURE_ROLES } from '../domain/codes.js';
-import { maskIdentityNumbers } from '../logger.js';
+import { type Logger, maskIdentityNumbers } from '../logger.js';
 
 /**
  * Job payloads carry ids only. Workers read names, identity numbers and documents from
@@ -91,6 +91,10 @@ export interface JobContext {
   attemptsMade: number;
   /** Total attempts allowed; this attempt is the last when `attemptsMade + 1 === maxAttempts`. */
   maxAttempts: number;
+  /** Aborts when a graceful shutdown runs out of patience; pass it to outbound requests. */
+  signal: AbortSignal;
+  /** Carries the job id, job name and the causing request's id. */
+  logger: Logger;
 }
 
 export type JobHandler<N extends JobName> = (data: JobPayload<N>, context: JobContext) => Promise<void>;

@@ -130,8 +130,8 @@ export function startOutboxRelay<DB extends JobTables>(options: OutboxRelayOptio
   return {
     relayOnce,
     wake() {
-      if (wakeUp) wakeUp();
-      else woken = true;
+      if (wakeUp === null) woken = true;
+      else wakeUp();
     },
     async stop() {
       running = false;

@@ -1,35 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { Kysely, type Migration, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { pino } from 'pino';
+import { inject } from 'vitest';
+import { migrateToLatest } from '../../../src/db/migrate.js';
 import { redisOptions } from '../../../src/jobs/queues.js';
 import type { JobTables } from '../../../src/jobs/schema.js';
 
-export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The run's services from the global setup (test/helpers/global-setup.ts). Each file here takes
+// a database and key prefix of its own on top, because these tests count every outbox row
+// and every queued job, which other files of the same run must not disturb.
+export const DATABASE_URL = inject('databaseUrl');
+export const REDIS_URL = inject('redisUrl');
 export const silentLogger = pino({ level: 'silent' });
 
 function kysely<DB>(connectionString: string, max = 10): Kysely<DB> {
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }) });
-}
-
-const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
-
-// kysely's FileMigrationProvider imports from inside node_modules, where vitest does not
-// compile TypeScript; importing from here does.
-async function migrate(db: Kysely<unknown>): Promise<void> {
-  const files = (await readdir(MIGRATIONS)).filter((file) => file.endsWith('.ts')).sort();
-  const migrations: Record<string, Migration> = {};
-  for (const file of files) migrations[file.replace(/\.ts$/, '')] = await import(path.join(MIGRATIONS, file));
-  const { error } = await new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-  }).migrateToLatest();
-  if (error) throw error;
 }
 
 /** A fresh, migrated database of its own; `drop` removes it. */
@@ -46,7 +33,7 @@ export async function isolatedDatabase(): Promise<{ db: Kysely<JobTables>; drop(
     await admin.destroy();
   };
   try {
-    await migrate(db as Kysely<unknown>);
+    await migrateToLatest(db);
   } catch (error) {
     await drop();
     throw error;
@@ -56,7 +43,8 @@ export async function isolatedDatabase(): Promise<{ db: Kysely<JobTables>; drop(
 
 /** A Redis key prefix of its own; `clean` deletes its keys by prefix (never FLUSHDB). */
 export function isolatedRedisPrefix(): { keyPrefix: string; clean(): Promise<void> } {
-  const keyPrefix = `pbtest-${randomBytes(6).toString('hex')}:`;
+  // Under the run's prefix, so the global teardown removes anything a failed test leaves behind.
+  const keyPrefix = `${inject('redisKeyPrefix')}jobs-${randomBytes(4).toString('hex')}:`;
   return {
     keyPrefix,
     async clean() {
