@@ -129,6 +129,14 @@ describe('ordinary XML is accepted', () => {
     );
     expect(element.text).toBe('x <y> & ]]&😀😀\r');
   });
+  it('reads long texts, comments, PIs and attribute values (no buffer limit below the size limit)', () => {
+    const long = 'x'.repeat(200_000);
+    const element = root(
+      readUtf8(`<a b="${long}"><!--${long}--><?pi ${long}?>${long}<![CDATA[${long}]]></a>`),
+    );
+    expect(element.attributes[0]!.value).toHaveLength(200_000);
+    expect(element.text).toHaveLength(400_000);
+  });
   it('turns literal CR LF and CR into LF', () => {
     expect(root(readUtf8('<a>1\r\n2\r3\n</a>')).text).toBe('1\n2\n3\n');
   });

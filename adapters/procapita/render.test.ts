@@ -1,4 +1,3 @@
-// biome-ignore lint/style/noRestrictedImports: tests read their fixture files
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

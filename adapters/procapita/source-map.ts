@@ -1,8 +1,8 @@
 /**
- * Where each canonical field came from: canonical JSON Pointer → Procapita element path, so
+ * Where each canonical field came from: canonical path → Procapita element path, so
  * that the canonical validator's issues can be reported at the element the sender wrote.
  */
-import { type FieldIssue, jsonPointer } from '../../src/domain/field-issue.js';
+import type { FieldIssue } from '../../src/domain/field-issue.js';
 import type { PlanIssue } from '../../src/domain/parse-plan.js';
 import { attributePath } from '../common/xml-reader.js';
 
@@ -17,21 +17,21 @@ export class SourceMap {
     elementPath: string,
     attributes: Readonly<Record<string, string>> = {},
   ): void {
-    this.paths.set(jsonPointer(at), elementPath);
+    this.paths.set(key(at), elementPath);
     for (const [field, attribute] of Object.entries(attributes)) {
-      this.paths.set(jsonPointer([...at, field]), attributePath(elementPath, attribute));
+      this.paths.set(key([...at, field]), attributePath(elementPath, attribute));
     }
   }
 
   /** Records the element a canonical field (a free text) came from. */
   field(at: readonly PropertyKey[], elementPath: string): void {
-    this.paths.set(jsonPointer(at), elementPath);
+    this.paths.set(key(at), elementPath);
   }
 
   /** The Procapita path of a canonical path: the field's own, else its nearest recorded ancestor's. */
   pathOf(canonical: readonly PropertyKey[]): string {
     for (let length = canonical.length; length > 0; length--) {
-      const path = this.paths.get(jsonPointer(canonical.slice(0, length)));
+      const path = this.paths.get(key(canonical.slice(0, length)));
       if (path !== undefined) return path;
     }
     return this.fallback;
@@ -48,4 +48,9 @@ export class SourceMap {
     }
     return translated;
   }
+}
+
+// Canonical field names hold no '/', so joining is an unambiguous key (and cheaper than a JSON Pointer).
+function key(at: readonly PropertyKey[]): string {
+  return at.join('/');
 }

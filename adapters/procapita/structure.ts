@@ -22,7 +22,7 @@ export const PLAN = 'GENOMFORANDEPLAN';
 export const PLAN_PATH = `/${ROOT}/${PLAN}`;
 
 export const ROOT_SPEC: ElementSpec = { kind: 'container', attributes: ['VERSION', 'MODUL', 'EXPORTTID'] };
-export const PLAN_SPEC: ElementSpec = { kind: 'container', attributes: ['PLANID', 'LAG', 'KOMMUN'], max: 1 };
+export const PLAN_SPEC: ElementSpec = { kind: 'container', attributes: ['PLANID', 'LAG', 'KOMMUN'] };
 
 const text: ElementSpec = { kind: 'text', attributes: [], max: 1 };
 
