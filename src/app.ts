@@ -10,6 +10,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { registerOpenApi } from './http/openapi.js';
 import { changesRoutes } from './http/routes/changes.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
+import { nativePlanRoutes } from './http/routes/native-plans.routes.js';
 import { planListRoutes } from './http/routes/plan-list.routes.js';
 import { planPushRoutes } from './http/routes/plan-push.routes.js';
 import { planReadRoutes } from './http/routes/plan-read.routes.js';
@@ -56,5 +57,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   planReadRoutes(app, ctx);
   planListRoutes(app, ctx);
   changesRoutes(app, ctx);
+  nativePlanRoutes(app, ctx);
   return app;
 }

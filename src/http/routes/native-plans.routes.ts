@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getFormatAdapter } from '../../../adapters/index.js';
+import { MAX_DOCUMENT_BYTES, SYSTEMS } from '../../../adapters/types.js';
+import type { ServiceContext } from '../../services/context.js';
+import { DomainError, notFound } from '../../services/errors.js';
+import { pushPlan } from '../../services/plan-push.service.js';
+import { getPlanVersion } from '../../services/plan-query.service.js';
+import { callerOf } from '../auth/authentication.js';
+import { parseIfMatch, versionETag } from '../etag.js';
+import { problemResponses } from '../problem.js';
+import { pushHeaders, pushResultSchema } from '../schemas.js';
+import { sendPushResult } from './plan-push.routes.js';
+
+const NATIVE_TYPES = ['application/xml', 'text/xml', 'application/json'];
+const systemParams = z.object({ system: z.enum(SYSTEMS).describe('procapita, lifecare or pulsen-combine') });
+
+/**
+ * Plans in a system's own format. The body reaches the adapter as the bytes that were sent
+ * (the adapter decodes by the XML declaration, and checks JSON for duplicate keys itself);
+ * the parsed plan goes through the same push service as canonical JSON.
+ */
+export function nativePlanRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  // Encapsulated, so the raw-bytes parser for JSON applies to these routes only.
+  app.register((scope, _opts, done) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser(
+      NATIVE_TYPES,
+      { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES },
+      (_req, body, next) => next(null, body),
+    );
+    const r = scope.withTypeProvider<ZodTypeProvider>();
+
+    r.post('/v1/systems/:system/plans', {
+      bodyLimit: MAX_DOCUMENT_BYTES,
+      schema: {
+        summary: "Push a plan in a system's native format",
+        tags: ['plans'],
+        consumes: NATIVE_TYPES,
+        params: systemParams,
+        headers: pushHeaders,
+        response: {
+          200: pushResultSchema.describe('Identical to the stored version: nothing changed'),
+          201: pushResultSchema.describe('A new plan or a new version was stored'),
+          ...problemResponses(400, 401, 403, 409, 412, 413, 415, 422),
+        },
+      },
+      handler: async (request, reply) => {
+        const adapter = getFormatAdapter(request.params.system);
+        if (!adapter) throw notFound('The system');
+        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const parsed = adapter.parse(body);
+        if (!parsed.ok) {
+          throw new DomainError(
+            parsed.status,
+            refusalTitle(parsed.status),
+            `Not a valid ${adapter.system} document`,
+            parsed.issues,
+          );
+        }
+        const result = await pushPlan(ctx, {
+          caller: callerOf(request),
+          sourceSystem: adapter.system,
+          plan: parsed.plan,
+          warnings: parsed.warnings,
+          ifMatch: parseIfMatch(request.headers['if-match']),
+        });
+        return sendPushResult(reply, result);
+      },
+    });
+
+    r.get('/v1/systems/:system/plans/:id', {
+      schema: {
+        summary: "A plan rendered in a system's native format (latest version, or ?version=N)",
+        tags: ['plans'],
+        produces: NATIVE_TYPES,
+        params: systemParams.extend({ id: z.string().describe('The plan id (a UUID)') }),
+        querystring: z.object({ version: z.coerce.number().int().min(1).max(1_000_000_000).optional() }),
+        response: problemResponses(400, 401, 403, 404, 422),
+      },
+      handler: async (request, reply) => {
+        const adapter = getFormatAdapter(request.params.system);
+        if (!adapter) throw notFound('The system');
+        const view = await getPlanVersion(ctx, callerOf(request), request.params.id, request.query.version);
+        const rendered = adapter.render(view.plan, { now: ctx.clock() });
+        if (!rendered.ok) {
+          throw new DomainError(
+            422,
+            'Cannot be rendered',
+            `The plan cannot be written as ${adapter.system}`,
+            rendered.issues,
+          );
+        }
+        // The document is bytes in the adapter's format, not one of the JSON schemas above.
+        const raw = reply as FastifyReply;
+        return raw.header('etag', versionETag(view.version)).type(adapter.contentType).send(rendered.body);
+      },
+    });
+    done();
+  });
+}
+
+function refusalTitle(status: 400 | 413 | 422): string {
+  return { 400: 'Unreadable document', 413: 'Document too large', 422: 'Invalid document' }[status];
+}
