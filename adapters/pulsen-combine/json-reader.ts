@@ -63,6 +63,8 @@ const ESCAPES: Record<string, string> = {
 };
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
+/** The longest stretch of a string that needs no attention: no quote, backslash or control character. */
+const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 
 class Parser {
   private pos = 0;
@@ -173,36 +175,36 @@ class Parser {
   private string(): string {
     this.pos++;
     let result = '';
-    let start = this.pos;
     for (;;) {
+      PLAIN_RUN.lastIndex = this.pos;
+      PLAIN_RUN.test(this.text);
+      result += this.text.slice(this.pos, PLAIN_RUN.lastIndex);
+      this.pos = PLAIN_RUN.lastIndex;
       const code = this.text.charCodeAt(this.pos);
       if (Number.isNaN(code)) throw this.error('is not well-formed JSON: unterminated string');
       if (code === 0x22) {
-        result += this.text.slice(start, this.pos);
         this.pos++;
         return result;
       }
       if (code < 0x20) throw this.error('is not well-formed JSON: control character in a string');
-      if (code !== 0x5c) {
-        this.pos++;
-        continue;
-      }
-      result += this.text.slice(start, this.pos);
-      const escaped = this.text[this.pos + 1];
-      if (escaped === 'u') {
-        const hex = this.text.slice(this.pos + 2, this.pos + 6);
-        if (!HEX4.test(hex)) throw this.error('is not well-formed JSON: bad \\u escape');
-        // A lone surrogate is kept; the model refuses it as a character that is not allowed (422).
-        result += String.fromCharCode(Number.parseInt(hex, 16));
-        this.pos += 6;
-      } else {
-        const unescaped = escaped === undefined ? undefined : ESCAPES[escaped];
-        if (unescaped === undefined) throw this.error('is not well-formed JSON: bad escape');
-        result += unescaped;
-        this.pos += 2;
-      }
-      start = this.pos;
+      result += this.escape();
     }
+  }
+
+  /** The escape sequence at `pos` (a backslash), consumed. */
+  private escape(): string {
+    const escaped = this.text[this.pos + 1];
+    if (escaped === 'u') {
+      const hex = this.text.slice(this.pos + 2, this.pos + 6);
+      if (!HEX4.test(hex)) throw this.error('is not well-formed JSON: bad \\u escape');
+      this.pos += 6;
+      // A lone surrogate is kept; the model refuses it as a character that is not allowed (422).
+      return String.fromCharCode(Number.parseInt(hex, 16));
+    }
+    const unescaped = escaped === undefined ? undefined : ESCAPES[escaped];
+    if (unescaped === undefined) throw this.error('is not well-formed JSON: bad escape');
+    this.pos += 2;
+    return unescaped;
   }
 
   private number(): number {
