@@ -64,6 +64,7 @@ const ESCAPES: Record<string, string> = {
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 /** The longest stretch of a string that needs no attention: no quote, backslash or control character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 8259 forbids raw U+0000–U+001F in strings; this finds them
 const PLAIN_RUN = /[^"\\\u0000-\u001f]*/y;
 
 class Parser {

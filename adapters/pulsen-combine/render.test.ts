@@ -1,4 +1,3 @@
-// biome-ignore lint/style/noRestrictedImports: tests read their fixtures from disk
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
