@@ -121,7 +121,9 @@ export const planSchema = z
     }),
     participation: z.strictObject({
       howPersonTookPart: freeText,
-      otherParticipants: z.array(z.strictObject({ name: singleLine, titleOrRelation: singleLine })).default([]),
+      otherParticipants: z
+        .array(z.strictObject({ name: singleLine, titleOrRelation: singleLine }))
+        .default([]),
     }),
     interventions: z.array(interventionSchema).min(1, { message: 'at least one intervention is required' }),
     dailyRhythm: z

@@ -9,7 +9,9 @@ export const FREE_TEXT_MAX = 100_000;
 const EDGE_WHITESPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 const ONLY_WHITESPACE = /^[ \t\r\n]*$/;
 // Characters XML 1.0 cannot carry: C0 controls but TAB, LF (CR is normalised away first), U+FFFE, U+FFFF.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001F\u007F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -35,7 +37,8 @@ export function codePointLength(value: string): number {
 /** Why a trimmed single-line value is not allowed, or undefined when it is. */
 export function singleLineProblem(value: string): string | undefined {
   if (CONTROL.test(value)) return 'must be a single line without control characters';
-  if (/[\uFFFE\uFFFF]/.test(value) || LONE_SURROGATE.test(value)) return 'contains a character that is not allowed';
+  if (/[\uFFFE\uFFFF]/.test(value) || LONE_SURROGATE.test(value))
+    return 'contains a character that is not allowed';
   if (codePointLength(value) > SINGLE_LINE_MAX) return `must be at most ${SINGLE_LINE_MAX} characters`;
   return undefined;
 }

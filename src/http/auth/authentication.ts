@@ -41,7 +41,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     request.caller = caller;
   });
 
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', async (_request, reply) => {
     if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer');
   });
 }
