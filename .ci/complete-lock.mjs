@@ -7,25 +7,16 @@ const lock = JSON.parse(readFileSync(path, 'utf8'));
 const packages = lock.packages;
 
 const OS = ['android', 'darwin', 'freebsd', 'openbsd', 'openharmony', 'win32', 'linux'];
-const CPU = {
-  arm64: 'arm64',
-  x64: 'x64',
-  arm: 'arm',
-  ia32: 'ia32',
-  loong64: 'loong64',
-  ppc64: 'ppc64',
-  riscv64: 'riscv64',
-  s390x: 's390x',
-};
+const CPU = ['arm64', 'x64', 'arm', 'ia32', 'loong64', 'ppc64', 'riscv64', 's390x'];
 
 function platformOf(name) {
   const parts = name.split('/').pop().split('-');
   const os = parts.find((p) => OS.includes(p));
-  const cpu = parts.find((p) => p in CPU);
+  const cpu = parts.find((p) => CPU.includes(p));
   if (!os || !cpu) return undefined;
   const tail = parts.slice(parts.indexOf(cpu) + 1).join('-');
   const libc = os === 'linux' ? (/musl/.test(tail) ? 'musl' : 'glibc') : undefined;
-  return { os, cpu: CPU[cpu], libc };
+  return { os, cpu, libc };
 }
 
 let added = 0;
