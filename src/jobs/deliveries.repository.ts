@@ -56,6 +56,8 @@ export async function recordDeliveryAttempt(
       ...(attempt.status === 'delivered' ? { delivered_at: now } : {}),
     })
     .where('job_id', '=', jobId)
+    // A worker that lost its job (lock expired while it hung) must not undo another's success.
+    .where('status', '<>', 'delivered')
     .execute();
 }
 

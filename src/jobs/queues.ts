@@ -106,3 +106,18 @@ export function createQueues({ redisUrl, keyPrefix, failFast = true }: QueuesOpt
     },
   };
 }
+
+/**
+ * The overdue scan on a cron pattern in Stockholm time, as a BullMQ job scheduler. It needs
+ * no outbox: upserting is idempotent (every instance may call it at start, Redis keeps one
+ * schedule) and the scan itself is safe to repeat.
+ */
+export async function scheduleOverdueScan(queues: Queues, pattern: string): Promise<void> {
+  await queues
+    .queue(queueOf('overdue.scan'))
+    .upsertJobScheduler(
+      'overdue.scan',
+      { pattern, tz: 'Europe/Stockholm' },
+      { name: 'overdue.scan', data: {} },
+    );
+}

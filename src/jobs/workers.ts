@@ -12,6 +12,13 @@ export interface WorkersOptions extends QueueConnection {
   backoff?: Partial<BackoffStrategyOptions>;
   /** Queues this process works on; all by default. */
   queues?: readonly QueueName[];
+  /**
+   * How long a job stays locked without its worker renewing the lock, and how often workers
+   * look for jobs whose worker died (BullMQ's defaults: 30 s each). Together they bound how
+   * soon a job of a killed worker runs again.
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export interface Workers {
@@ -50,6 +57,8 @@ export function createWorkers(options: WorkersOptions): Workers {
       // A worker killed mid-job (SIGKILL, OOM) leaves its job stalled; another worker takes it
       // over. Only a job that stalls again and again is failed, visibly.
       maxStalledCount: 3,
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
     });
     worker.on('failed', (job, error) => {
       if (!job) return;

@@ -2,13 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/jobs/catalogue.js';
 import { enqueue, outboxJobId } from '../../../src/jobs/outbox.js';
+import { outboxBacklog } from '../../../src/jobs/outbox.repository.js';
 import { type OutboxRelay, startOutboxRelay } from '../../../src/jobs/outbox-relay.js';
-import { createQueues, type JobPublisher, type Queues, type RelayedJob } from '../../../src/jobs/queues.js';
+import {
+  createQueues,
+  type JobPublisher,
+  type Queues,
+  type RelayedJob,
+  scheduleOverdueScan,
+} from '../../../src/jobs/queues.js';
 import {
   closedRedisUrl,
   isolatedDatabase,
   isolatedRedisPrefix,
   REDIS_URL,
+  redisProxy,
   silentLogger,
   waitFor,
 } from './support.js';
@@ -160,6 +168,50 @@ describe('outbox relay', () => {
     expect(await queues.queue('signoffs').getJobCountByTypes('waiting', 'delayed', 'active')).toBe(50);
   });
 
+  it('keeps working through Redis stopping and returning under a running relay', async () => {
+    const proxy = await redisProxy();
+    const viaProxy = createQueues({ redisUrl: proxy.url, keyPrefix: redis.keyPrefix });
+    try {
+      const r = relay(viaProxy, { publishTimeoutMs: 300, maxBackoffMs: 200 });
+      await enqueueMany(10);
+      r.wake();
+      await waitFor(async () => (await unrelayedCount()) === 0);
+
+      await proxy.down();
+      await enqueueMany(50);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await unrelayedCount()).toBe(50);
+
+      await proxy.up();
+      await waitFor(async () => (await unrelayedCount()) === 0, 15_000);
+      expect(await queues.queue('signoffs').getJobCountByTypes('waiting', 'delayed', 'active')).toBe(60);
+    } finally {
+      await Promise.all(started.splice(0).map((s) => s.stop()));
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('starts while Redis is away and relays once it appears', async () => {
+    const proxy = await redisProxy();
+    await proxy.down();
+    const viaProxy = createQueues({ redisUrl: proxy.url, keyPrefix: redis.keyPrefix });
+    try {
+      await enqueueMany(20);
+      relay(viaProxy, { publishTimeoutMs: 300, maxBackoffMs: 200 });
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(await unrelayedCount()).toBe(20);
+
+      await proxy.up();
+      await waitFor(async () => (await unrelayedCount()) === 0, 15_000);
+      expect(await queues.queue('signoffs').getJobCountByTypes('waiting', 'delayed', 'active')).toBe(20);
+    } finally {
+      await Promise.all(started.splice(0).map((s) => s.stop()));
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+
   it('adds no second job when a relay dies between adding and committing', async () => {
     await enqueueMany(30);
     const crashing: JobPublisher = {
@@ -191,5 +243,37 @@ describe('outbox relay', () => {
     const r = relay(queues);
     expect(await r.relayOnce()).toBe(0);
     expect(await unrelayedCount()).toBe(1);
+  });
+});
+
+describe('outbox backlog', () => {
+  it('counts due rows still to be relayed', async () => {
+    expect(await outboxBacklog(database.db)).toEqual({ pending: 0, oldestAgeSeconds: 0 });
+    await enqueueMany(3);
+    await database.db
+      .transaction()
+      .execute((trx) => enqueue(trx, signoffJob(), { availableAt: new Date(Date.now() + 60_000) }));
+    const backlog = await outboxBacklog(database.db);
+    expect(backlog.pending).toBe(3);
+    expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
+    expect(backlog.oldestAgeSeconds).toBeLessThan(30);
+  });
+});
+
+describe('scheduleOverdueScan', () => {
+  it('keeps one schedule however many instances register it', async () => {
+    await scheduleOverdueScan(queues, '0 6 * * *');
+    await scheduleOverdueScan(queues, '0 6 * * *');
+    const maintenance = queues.queue('maintenance');
+    const schedulers = await maintenance.getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({
+      key: 'overdue.scan',
+      pattern: '0 6 * * *',
+      tz: 'Europe/Stockholm',
+    });
+    const [next] = await maintenance.getDelayed();
+    expect(next?.name).toBe('overdue.scan');
+    await maintenance.removeJobScheduler('overdue.scan');
   });
 });

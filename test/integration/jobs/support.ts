@@ -87,3 +87,47 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * A TCP proxy in front of the real Redis that can be taken down and brought back on the
+ * same port: Redis "stopping" and "returning" under a running process, without touching the
+ * Redis that other tests share.
+ */
+export async function redisProxy(): Promise<{
+  url: string;
+  down(): Promise<void>;
+  up(): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const { createConnection, createServer } = await import('node:net');
+  const target = new URL(REDIS_URL);
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 6379) });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(0);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const down = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  return {
+    url: `redis://127.0.0.1:${port}${target.pathname}`,
+    down,
+    up: () => listen(port),
+    close: async () => {
+      if (server.listening) await down();
+    },
+  };
+}

@@ -98,8 +98,9 @@ const deliverHandlers: JobHandlers = {
   'overdue.scan': async () => undefined,
 };
 
-function startWorkers(concurrency = 5): Workers {
+function startWorkers(concurrency = 5, extra: Partial<Parameters<typeof createWorkers>[0]> = {}): Workers {
   const workers = createWorkers({
+    ...extra,
     redisUrl: REDIS_URL,
     keyPrefix: redis.keyPrefix,
     handlers: deliverHandlers,
@@ -221,6 +222,22 @@ describe('delivery workers', () => {
     const ids = hits.map((hit) => hit.headers['webhook-id']);
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
+  });
+
+  it('delivers a job whose worker died mid-delivery, through another worker, with the same webhook-id', async () => {
+    script.set('/once-hangs', ['hang', 200]);
+    const [planId] = await submit(await destination('/once-hangs'));
+    const fast = { lockDurationMs: 1_000, stalledIntervalMs: 300 };
+    const doomed = startWorkers(1, fast);
+    await waitFor(async () => hits.length === 1);
+    // Like SIGKILL: the lock is no longer renewed and nothing is cleaned up.
+    running.splice(running.indexOf(doomed), 1);
+    await Promise.all(doomed.workers.map((worker) => worker.close(true)));
+
+    startWorkers(1, fast);
+    await waitFor(async () => (await deliveryOf(planId!))?.status === 'delivered', 15_000);
+    expect(hits).toHaveLength(2);
+    expect(hits[1]!.headers['webhook-id']).toBe(hits[0]!.headers['webhook-id']);
   });
 
   it('gives up an in-flight delivery on shutdown and keeps the job for a later attempt', async () => {
