@@ -74,9 +74,9 @@ export const samordningsnummerPlan = (): Plan =>
     person: { ...minimalPlanInput.person, identityNumber: '199001639989' },
   });
 
-/** Every free text at its 100 000-character limit, with an en dash, a ” and an emoji in it. */
+/** Free texts at their 100 000-character limit, with an en dash, ”, an emoji and CJK (not in DejaVu Sans). */
 export function longPlan(): Plan {
-  const paragraph = 'Lång text – med ”citat” och emoji 😀 som fonten saknar. '.repeat(40);
+  const paragraph = 'Lång text – med ”citat” och emoji 😀 och 漢字 som fonten saknar. '.repeat(40);
   const long = `${paragraph}\n\n`.repeat(50).slice(0, 100_000);
   const intervention = minimalPlanInput.interventions[0];
   return parsePlanOrThrow({

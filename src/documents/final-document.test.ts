@@ -65,6 +65,7 @@ describe('renderFinalDocumentPdf', () => {
     ]) {
       expect(text, heading).toContain(heading);
     }
+    expect(text).toContain('LSS – bostad med särskild service för vuxna (LSS 9 § 9) · Gruppbostaden Lönnen');
     expect(text).toContain('Elias Nordström');
     expect(text).toContain('19910523-9835');
     expect(text).toContain('Sara Lindberg, Stödassistent');

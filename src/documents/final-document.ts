@@ -42,7 +42,7 @@ export async function renderFinalDocumentPdf(plan: Plan, meta: FinalDocumentMeta
 
   writer.title(
     'Genomförandeplan',
-    `${plan.plan.serviceType.name} (${plan.plan.law}) · ${plan.plan.unit.name}`,
+    `${plan.plan.law} – ${plan.plan.serviceType.name} · ${plan.plan.unit.name}`,
   );
   for (const [label, text] of header(plan, name)) writer.field(label, text);
 
