@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { JobTables } from '../jobs/schema.js';
 
 /** Timestamps are written as Date and read back as Date (pg parses timestamptz). */
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -64,7 +65,8 @@ export interface IdempotencyKeysTable {
   completed_at: Timestamp | null;
 }
 
-export interface Database {
+/** The job tables (outbox, destinations, deliveries) are declared by src/jobs, which owns them. */
+export interface Database extends JobTables {
   clients: ClientsTable;
   plans: PlansTable;
   plan_versions: PlanVersionsTable;
