@@ -9,15 +9,17 @@ import { validPlan } from '../arbitraries/plan.js';
 const context = { now: new Date('2025-01-01T00:00:00Z'), documentId: '0b9e7c52-3f4d-4c1a-8e2b-5d6f7a8b9c0d' };
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 150);
 
+type Mutation = { kind: 'cut' | 'repeat' | 'replace'; at: number; length: number; bytes: Uint8Array };
+
 /** A small edit of a document: cut, repeat or replace a stretch of bytes. */
-const mutation = fc.record({
+const mutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('cut', 'repeat', 'replace'),
   at: fc.double({ min: 0, max: 1, noNaN: true }),
   length: fc.integer({ min: 1, max: 40 }),
   bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
 });
 
-function mutate(body: Buffer, { kind, at, length, bytes }: fc.RecordValue<typeof mutation>): Buffer {
+function mutate(body: Buffer, { kind, at, length, bytes }: Mutation): Buffer {
   const start = Math.floor(at * body.length);
   const end = Math.min(body.length, start + length);
   const head = body.subarray(0, start);

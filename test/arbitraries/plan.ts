@@ -80,7 +80,10 @@ export const singleLineText: fc.Arbitrary<string> = fc
     },
     { weight: 1, arbitrary: fc.constantFrom('x', 'Ö', '😀', ...TRICKY_VALUES) },
     // The longest allowed value, counted in code points (an emoji is one, not two).
-    { weight: 1, arbitrary: fc.constantFrom('Ö', '😀', 'a', '&', '"', '<').map((c) => c.repeat(SINGLE_LINE_MAX)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('Ö', '😀', 'a', '&', '"', '<').map((c) => c.repeat(SINGLE_LINE_MAX)),
+    },
   )
   .map(trimSingleLine)
   .filter((text) => text !== '' && [...text].length <= SINGLE_LINE_MAX);
