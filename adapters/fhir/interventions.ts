@@ -57,6 +57,7 @@ export function goals(intervention: Intervention, ids: EntryIds, draft: boolean)
 /**
  * The provider's part: code = the intervention, scheduled = när, location = var (free text,
  * so a display-only reference), description = hur. The order it answers is linked by extension.
+ * A draft's activities have not started under this plan; once established they are in progress.
  */
 export function activity(intervention: Intervention, ids: EntryIds, draft: boolean): Record<string, unknown> {
   return {
