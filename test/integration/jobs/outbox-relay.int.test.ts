@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/db/schema.js';
 import type { Job } from '../../../src/jobs/catalogue.js';
 import { enqueue, outboxJobId } from '../../../src/jobs/outbox.js';
-import { outboxBacklog } from '../../../src/jobs/outbox.repository.js';
-import { type OutboxRelay, startOutboxRelay } from '../../../src/jobs/outbox-relay.js';
+import { jobTables, outboxBacklog } from '../../../src/jobs/outbox.repository.js';
+import {
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  startOutboxRelay,
+} from '../../../src/jobs/outbox-relay.js';
 import {
   createQueues,
   type JobPublisher,
@@ -65,10 +70,7 @@ async function enqueueMany(count: number): Promise<string[]> {
   return database.db.transaction().execute((trx) => enqueue(trx, Array.from({ length: count }, signoffJob)));
 }
 
-function relay(
-  publisher: JobPublisher,
-  overrides: Partial<Parameters<typeof startOutboxRelay>[0]> = {},
-): OutboxRelay {
+function relay(publisher: JobPublisher, overrides: Partial<OutboxRelayOptions<Database>> = {}): OutboxRelay {
   const r = startOutboxRelay({
     db: database.db,
     publisher,
@@ -248,12 +250,12 @@ describe('outbox relay', () => {
 
 describe('outbox backlog', () => {
   it('counts due rows still to be relayed', async () => {
-    expect(await outboxBacklog(database.db)).toEqual({ pending: 0, oldestAgeSeconds: 0 });
+    expect(await outboxBacklog(jobTables(database.db))).toEqual({ pending: 0, oldestAgeSeconds: 0 });
     await enqueueMany(3);
     await database.db
       .transaction()
       .execute((trx) => enqueue(trx, signoffJob(), { availableAt: new Date(Date.now() + 60_000) }));
-    const backlog = await outboxBacklog(database.db);
+    const backlog = await outboxBacklog(jobTables(database.db));
     expect(backlog.pending).toBe(3);
     expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
     expect(backlog.oldestAgeSeconds).toBeLessThan(30);

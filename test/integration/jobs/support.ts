@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { inject } from 'vitest';
+import { createDatabase, type Db } from '../../../src/db/database.js';
 import { migrateToLatest } from '../../../src/db/migrate.js';
 import { redisOptions } from '../../../src/jobs/queues.js';
-import type { JobTables } from '../../../src/jobs/schema.js';
 
 // The run's services from the global setup (test/helpers/global-setup.ts). Each file here takes
 // a database and key prefix of its own on top, because these tests count every outbox row
@@ -15,18 +14,14 @@ export const DATABASE_URL = inject('databaseUrl');
 export const REDIS_URL = inject('redisUrl');
 export const silentLogger = pino({ level: 'silent' });
 
-function kysely<DB>(connectionString: string, max = 10): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }) });
-}
-
-/** A fresh, migrated database of its own; `drop` removes it. */
-export async function isolatedDatabase(): Promise<{ db: Kysely<JobTables>; drop(): Promise<void> }> {
+/** A fresh, migrated database of its own, as the application opens it; `drop` removes it. */
+export async function isolatedDatabase(): Promise<{ db: Db; drop(): Promise<void> }> {
   const name = `planbrygga_jobs_${randomBytes(6).toString('hex')}`;
-  const admin = kysely<unknown>(DATABASE_URL, 1);
+  const admin = createDatabase(DATABASE_URL, 1);
   await sql`create database ${sql.id(name)}`.execute(admin);
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
-  const db = kysely<JobTables>(url.toString());
+  const db = createDatabase(url.toString());
   const drop = async () => {
     await db.destroy();
     await sql`drop database if exists ${sql.id(name)}`.execute(admin);

@@ -8,6 +8,7 @@ import { type Job, type JobHandlers, QUEUE_NAMES } from '../../../src/jobs/catal
 import { listPlanDeliveries } from '../../../src/jobs/deliveries.repository.js';
 import { insertDestination, plainSecretCodec } from '../../../src/jobs/destinations.repository.js';
 import { enqueue } from '../../../src/jobs/outbox.js';
+import { jobTables } from '../../../src/jobs/outbox.repository.js';
 import { type OutboxRelay, startOutboxRelay } from '../../../src/jobs/outbox-relay.js';
 import { createQueues, type Queues } from '../../../src/jobs/queues.js';
 import { sendToDestination } from '../../../src/jobs/send-to-destination.js';
@@ -74,7 +75,7 @@ const deliverHandlers: JobHandlers = {
   'submission.deliver': (data, context) =>
     sendToDestination(
       {
-        db: database.db,
+        db: jobTables(database.db),
         secrets: plainSecretCodec,
         fetch: globalThis.fetch,
         clock: () => new Date(),
@@ -114,7 +115,7 @@ function startWorkers(concurrency = 5, extra: Partial<Parameters<typeof createWo
 
 async function destination(path: string): Promise<string> {
   const created = await insertDestination(
-    database.db,
+    jobTables(database.db),
     { organisation: '0180', kind: 'submission', system: 'pulsen-combine', url: `${baseUrl}${path}`, secret },
     plainSecretCodec,
     new Date(),
@@ -144,7 +145,7 @@ async function submit(destinationId: string, count = 1): Promise<string[]> {
 }
 
 async function deliveryOf(planId: string) {
-  const [row] = await listPlanDeliveries(database.db, planId);
+  const [row] = await listPlanDeliveries(jobTables(database.db), planId);
   return row;
 }
 
