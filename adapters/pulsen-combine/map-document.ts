@@ -69,9 +69,12 @@ function readObject(
     const path = [...at, field.key];
     if (isEmpty(value)) {
       if (target && field.required) issue(mapped, path, 'is required');
-      const container = field.kind === 'object' || field.kind === 'list' || field.kind === 'tickBoxes';
-      if (container && (value instanceof Map || Array.isArray(value)))
-        readField(mapped, field, value, path, null);
+      // Any empty value is absent, whatever its JSON type; one of the field's own shape still has its keys checked.
+      const shaped =
+        field.kind === 'list'
+          ? Array.isArray(value)
+          : (field.kind === 'object' || field.kind === 'tickBoxes') && value instanceof Map;
+      if (shaped) readField(mapped, field, value!, path, null);
     } else {
       readField(mapped, field, value!, path, target);
     }

@@ -97,6 +97,21 @@ describe('parsing valid documents', () => {
     expect(planOf(parse('minimal-with-empties'))).toEqual(planOf(parse('minimal')));
   });
 
+  it('treats an empty value of another JSON type as absent too', () => {
+    const doc = minimal();
+    Object.assign(doc, {
+      underskrifter: { roll: null },
+      samtycken: {},
+      fardtjanst: [],
+      dygnsrytm: [null],
+      halsa: '',
+    });
+    doc.planensFramtagande.ovrigaDeltagare = { namn: ' ' };
+    expect(planOf(pulsenCombineAdapter.parse(Buffer.from(JSON.stringify(doc))))).toEqual(
+      planOf(parse('minimal')),
+    );
+  });
+
   it('ignores a byte order mark', () => {
     expect(planOf(parse('bom'))).toEqual(planOf(parse('minimal')));
   });
