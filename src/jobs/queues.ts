@@ -31,12 +31,13 @@ export function bullPrefix(keyPrefix: string): string {
 }
 
 /**
- * Every job: many attempts spread by the jittered strategy (about a day in total with the
- * default backoff), completed jobs kept a day so a re-relayed duplicate id is still dropped,
- * failed jobs kept until an admin retries or removes them.
+ * Every job: 20 attempts spread by the worker's jittered strategy (with its defaults, 5 s
+ * doubling to at most an hour: up to about ten hours in all, half that on average), completed
+ * jobs kept a day so a re-relayed duplicate id is still dropped, failed jobs kept until an
+ * admin retries or removes them.
  */
 export const DEFAULT_JOB_OPTIONS = {
-  attempts: 15,
+  attempts: 20,
   backoff: { type: BACKOFF_TYPE },
   removeOnComplete: { age: 24 * 60 * 60, count: 50_000 },
   removeOnFail: false,
