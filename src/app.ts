@@ -11,6 +11,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { changesRoutes } from './http/routes/changes.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { nativePlanRoutes } from './http/routes/native-plans.routes.js';
+import { planDocumentRoutes } from './http/routes/plan-documents.routes.js';
 import { planListRoutes } from './http/routes/plan-list.routes.js';
 import { planPushRoutes } from './http/routes/plan-push.routes.js';
 import { planReadRoutes } from './http/routes/plan-read.routes.js';
@@ -58,5 +59,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   planListRoutes(app, ctx);
   changesRoutes(app, ctx);
   nativePlanRoutes(app, ctx);
+  planDocumentRoutes(app, ctx);
   return app;
 }

@@ -7,7 +7,7 @@ import {
   longPlan,
   minimalPlan,
   samordningsnummerPlan,
-} from '../../src/documents/example-plans.fixture.js';
+} from '../../test/fixtures/example-plans.js';
 import type { Plan } from '../../src/domain/plan.js';
 import { type LifecycleStatus, renderFhirBundle } from './index.js';
 import { nameBasedUuid } from './name-uuid.js';

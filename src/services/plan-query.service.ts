@@ -11,7 +11,7 @@ import type { Caller, ServiceContext } from './context.js';
 import { notFound } from './errors.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { personIndex } from './plan-content.js';
-import { assemblePlanStatus, type PlanStatusView } from './plan-status.js';
+import { assemblePlanStatus, derivePlanStatus, type PlanStatusView } from './plan-status.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,6 +19,9 @@ export interface PlanVersionView {
   id: string;
   version: number;
   currentVersion: number;
+  /** The plan's lifecycle state for the current version; a superseded version is only as far as its own dates say. */
+  status: string;
+  createdAt: Date;
   plan: Plan;
 }
 
@@ -40,11 +43,14 @@ export async function getPlanVersion(
   const wanted = version ?? row.current_version;
   const stored = await findPlanVersion(ctx.db, row.id, wanted);
   if (!stored) throw notFound(`Version ${wanted} of the plan`);
+  const plan = ctx.codec.decode(stored.document);
   return {
     id: row.id,
     version: wanted,
     currentVersion: row.current_version,
-    plan: ctx.codec.decode(stored.document),
+    status: wanted === row.current_version ? row.status : derivePlanStatus(plan),
+    createdAt: stored.created_at,
+    plan,
   };
 }
 

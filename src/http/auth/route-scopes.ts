@@ -15,6 +15,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /v1/changes': 'status:read',
   'POST /v1/systems/:system/plans': 'plans:write',
   'GET /v1/systems/:system/plans/:id': 'plans:read',
+  'GET /v1/systems/fhir/plans/:id': 'plans:read',
   'GET /v1/plans/:id/document.pdf': 'plans:read',
   'POST /v1/plans/:id/signatures': 'signatures:write',
   'POST /v1/plans/:id/submissions': 'submissions:write',

@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../../services/context.js';
+import { finalDocument, planAsFhirBundle } from '../../services/plan-documents.service.js';
+import { callerOf } from '../auth/authentication.js';
+import { versionETag } from '../etag.js';
+import { problemResponses } from '../problem.js';
+import { planIdParams } from '../schemas.js';
+
+const versionQuery = z.object({ version: z.coerce.number().int().min(1).max(1_000_000_000).optional() });
+
+/** Read-only renderings of a stored plan that are not interchange formats: FHIR R4 and the PDF final document. */
+export function planDocumentRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/v1/systems/fhir/plans/:id', {
+    schema: {
+      summary:
+        'A plan as a FHIR R4 Bundle (Patient, CarePlan, Goal, ServiceRequest): latest version, or ?version=N',
+      tags: ['plans'],
+      produces: ['application/fhir+json'],
+      params: planIdParams,
+      querystring: versionQuery,
+      response: problemResponses(400, 401, 403, 404),
+    },
+    handler: async (request, reply) => {
+      const { version, bundle } = await planAsFhirBundle(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.query.version,
+      );
+      // The body is a FHIR document, not one of the problem schemas declared above.
+      return (reply as FastifyReply)
+        .header('etag', versionETag(version))
+        .type('application/fhir+json; fhirVersion=4.0; charset=utf-8')
+        .send(JSON.stringify(bundle));
+    },
+  });
+
+  r.get('/v1/plans/:id/document.pdf', {
+    schema: {
+      summary: 'The final document (slutredigeringsdokument) as PDF: latest version, or ?version=N',
+      tags: ['plans'],
+      produces: ['application/pdf'],
+      params: planIdParams,
+      querystring: versionQuery,
+      response: problemResponses(400, 401, 403, 404),
+    },
+    handler: async (request, reply) => {
+      const { version, pdf } = await finalDocument(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.query.version,
+      );
+      return (reply as FastifyReply)
+        .header('etag', versionETag(version))
+        .header('content-disposition', `inline; filename="genomforandeplan-v${version}.pdf"`)
+        .type('application/pdf')
+        .send(pdf);
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import type { FhirResource } from '../../adapters/fhir/fhir-types.js';
+import { type LifecycleStatus, renderFhirBundle } from '../../adapters/fhir/index.js';
+import { renderFinalDocumentPdf } from '../documents/final-document.js';
+import type { Caller, ServiceContext } from './context.js';
+import { getPlanVersion } from './plan-query.service.js';
+
+const LIFECYCLE_STATUSES: readonly string[] = [
+  'draft',
+  'established',
+  'communicated',
+  'signed',
+  'submitted',
+  'acknowledged',
+] satisfies LifecycleStatus[];
+
+function lifecycleStatus(status: string): LifecycleStatus {
+  return LIFECYCLE_STATUSES.includes(status) ? (status as LifecycleStatus) : 'draft';
+}
+
+/** One version of a plan as a FHIR R4 Bundle (Patient, CarePlan, Goals, ServiceRequests). */
+export async function planAsFhirBundle(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  version?: number,
+): Promise<{ version: number; bundle: FhirResource }> {
+  const view = await getPlanVersion(ctx, caller, id, version);
+  const bundle = renderFhirBundle(view.plan, {
+    planId: view.id,
+    version: view.version,
+    lifecycleStatus: lifecycleStatus(view.status),
+    updatedAt: view.createdAt,
+  });
+  return { version: view.version, bundle };
+}
+
+/** The final document (slutredigeringsdokument) of one version, as PDF bytes. */
+export async function finalDocument(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  version?: number,
+): Promise<{ version: number; pdf: Buffer }> {
+  const view = await getPlanVersion(ctx, caller, id, version);
+  const pdf = await renderFinalDocumentPdf(view.plan, {
+    planId: view.id,
+    version: view.version,
+    lifecycleStatus: view.status,
+    generatedAt: ctx.clock(),
+  });
+  return { version: view.version, pdf };
+}
