@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/db/schema.js';
 import type { Job } from '../../../src/jobs/catalogue.js';
 import { enqueue, outboxJobId } from '../../../src/jobs/outbox.js';
-import { jobTables, outboxBacklog } from '../../../src/jobs/outbox.repository.js';
+import { jobTables, outboxBacklog, purgeRelayedRows } from '../../../src/jobs/outbox.repository.js';
 import {
   type OutboxRelay,
   type OutboxRelayOptions,
@@ -259,6 +259,27 @@ describe('outbox backlog', () => {
     expect(backlog.pending).toBe(3);
     expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
     expect(backlog.oldestAgeSeconds).toBeLessThan(30);
+  });
+});
+
+describe('purgeRelayedRows', () => {
+  it('deletes only rows relayed before the cut-off', async () => {
+    const [old, recent] = await enqueueMany(3);
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    await database.db
+      .updateTable('outbox')
+      .set({ relayed_at: new Date(Date.now() - 2 * 60 * 60 * 1000) })
+      .where('id', '=', old!)
+      .execute();
+    await database.db
+      .updateTable('outbox')
+      .set({ relayed_at: new Date() })
+      .where('id', '=', recent!)
+      .execute();
+    expect(await purgeRelayedRows(jobTables(database.db), hourAgo)).toBe(1);
+    const left = await database.db.selectFrom('outbox').select('id').orderBy('id').execute();
+    expect(left.map((row) => row.id)).not.toContain(old);
+    expect(left).toHaveLength(2);
   });
 });
 
