@@ -14,8 +14,21 @@ export function isCalendarDate(value: string): boolean {
   return day <= daysInMonth(year, month);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** A UTC midnight instant for any year; `Date.UTC` alone reads years 0–99 as 1900–1999. */
+function utcMidnight(year: number, month: number, day: number): Date {
+  const instant = new Date(Date.UTC(2000, month - 1, day));
+  instant.setUTCFullYear(year, month - 1, day);
+  return instant;
 }
 
 function parts(date: CalendarDate): [number, number, number] {
@@ -30,7 +43,7 @@ function format(year: number, month: number, day: number): CalendarDate {
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {
   const [y, m, d] = parts(date);
-  const t = new Date(Date.UTC(y, m - 1, d + days));
+  const t = utcMidnight(y, m, d + days);
   return format(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 

@@ -2,6 +2,8 @@
  * Swedish personal identity numbers (personnummer) and co-ordination numbers
  * (samordningsnummer), always in the 12-digit form `YYYYMMDDNNNC`.
  */
+import { daysInMonth } from './calendar-date.js';
+
 export type IdentityNumberKind = 'personnummer' | 'samordningsnummer';
 
 export type IdentityNumberCheck =
@@ -44,5 +46,5 @@ export function luhnCheckDigit(nineDigits: string): number {
 
 function isRealDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth(year, month);
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { consistencyIssues } from './consistency.js';
 import { type FieldIssue, jsonPointer } from './field-issue.js';
 import { type Plan, planSchema } from './plan.js';
 import { pruneEmpty } from './text.js';
@@ -12,9 +13,12 @@ export type PlanParseResult = { ok: true; plan: Plan } | { ok: false; issues: Pl
  * calls it on the body. Issue paths are canonical paths; messages never echo a value.
  */
 export function parseCanonicalPlan(input: unknown): PlanParseResult {
-  const result = planSchema.safeParse(pruneEmpty(input) ?? {}, { error: messageFor });
-  if (result.success) return { ok: true, plan: result.data };
-  return { ok: false, issues: result.error.issues.flatMap(toPlanIssues) };
+  const pruned = pruneEmpty(input) ?? {};
+  const result = planSchema.safeParse(pruned, { error: messageFor });
+  const inconsistent = consistencyIssues(pruned);
+  if (result.success && inconsistent.length === 0) return { ok: true, plan: result.data };
+  const shapeIssues = result.success ? [] : result.error.issues.flatMap(toPlanIssues);
+  return { ok: false, issues: [...shapeIssues, ...inconsistent] };
 }
 
 export function toFieldIssues(issues: PlanIssue[]): FieldIssue[] {
@@ -29,7 +33,9 @@ function toPlanIssues(issue: z.core.$ZodIssue): PlanIssue[] {
 }
 
 function messageFor(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.input === undefined && issue.code === 'invalid_type') return 'is required';
+  if (issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    return 'is required';
+  }
   switch (issue.code) {
     case 'invalid_type':
       return `must be ${article(issue.expected)}`;

@@ -5,14 +5,7 @@
  */
 import { z } from 'zod';
 import { isCalendarDate } from './calendar-date.js';
-import {
-  LAWS,
-  MOBILITY_AIDS,
-  SERVICE_TYPE_CODES,
-  SERVICE_TYPES,
-  SIGNATURE_METHODS,
-  SIGNATURE_ROLES,
-} from './codes.js';
+import { LAWS, MOBILITY_AIDS, SERVICE_TYPE_CODES, SIGNATURE_METHODS, SIGNATURE_ROLES } from './codes.js';
 import { checkIdentityNumber } from './identity-number.js';
 import { freeTextProblem, normalizeLineEnds, singleLineProblem, trimSingleLine } from './text.js';
 
@@ -97,119 +90,95 @@ export const consentSchema = z.strictObject({
   date: calendarDate,
 });
 
-export const planSchema = z
-  .strictObject({
-    plan: z.strictObject({
-      sourcePlanId: singleLine,
-      law: code(LAWS),
-      serviceType: z.strictObject({ code: code(SERVICE_TYPE_CODES), name: singleLine }),
-      municipalityCode: z
-        .string()
-        .transform(trimSingleLine)
-        .refine((v) => /^\d{4}$/.test(v), { message: 'must be 4 digits' }),
-      unit: z.strictObject({ id: singleLine, name: singleLine }),
-    }),
-    person: z.strictObject({ identityNumber, givenName: singleLine, familyName: singleLine }),
-    contactPerson: nameAndTitle,
-    viceContactPerson: nameAndTitle.optional(),
-    dates: z.strictObject({
-      interventionStart: calendarDate,
-      drawnUp: calendarDate,
-      established: calendarDate.optional(),
-      communicated: calendarDate.optional(),
-      nextFollowUp: calendarDate,
-    }),
-    participation: z.strictObject({
-      howPersonTookPart: freeText,
-      otherParticipants: z
-        .array(z.strictObject({ name: singleLine, titleOrRelation: singleLine }))
+export const planSchema = z.strictObject({
+  plan: z.strictObject({
+    sourcePlanId: singleLine,
+    law: code(LAWS),
+    serviceType: z.strictObject({ code: code(SERVICE_TYPE_CODES), name: singleLine }),
+    municipalityCode: z
+      .string()
+      .transform(trimSingleLine)
+      .refine((v) => /^\d{4}$/.test(v), { message: 'must be 4 digits' }),
+    unit: z.strictObject({ id: singleLine, name: singleLine }),
+  }),
+  person: z.strictObject({ identityNumber, givenName: singleLine, familyName: singleLine }),
+  contactPerson: nameAndTitle,
+  viceContactPerson: nameAndTitle.optional(),
+  dates: z.strictObject({
+    interventionStart: calendarDate,
+    drawnUp: calendarDate,
+    established: calendarDate.optional(),
+    communicated: calendarDate.optional(),
+    nextFollowUp: calendarDate,
+  }),
+  participation: z.strictObject({
+    howPersonTookPart: freeText,
+    otherParticipants: z.array(z.strictObject({ name: singleLine, titleOrRelation: singleLine })).default([]),
+  }),
+  interventions: z.array(interventionSchema).min(1, { message: 'at least one intervention is required' }),
+  dailyRhythm: z
+    .strictObject({
+      morning: freeText.optional(),
+      day: freeText.optional(),
+      evening: freeText.optional(),
+      night: freeText.optional(),
+    })
+    .optional(),
+  social: z
+    .strictObject({
+      activities: freeText.optional(),
+      interests: freeText.optional(),
+      importantContacts: z
+        .array(
+          z.strictObject({
+            name: singleLine,
+            relation: singleLine,
+            phone: singleLine.optional(),
+            wantsHelpToCall: z.boolean(),
+          }),
+        )
         .default([]),
-    }),
-    interventions: z.array(interventionSchema).min(1, { message: 'at least one intervention is required' }),
-    dailyRhythm: z
-      .strictObject({
-        morning: freeText.optional(),
-        day: freeText.optional(),
-        evening: freeText.optional(),
-        night: freeText.optional(),
-      })
-      .optional(),
-    social: z
-      .strictObject({
-        activities: freeText.optional(),
-        interests: freeText.optional(),
-        importantContacts: z
-          .array(
-            z.strictObject({
-              name: singleLine,
-              relation: singleLine,
-              phone: singleLine.optional(),
-              wantsHelpToCall: z.boolean(),
-            }),
-          )
-          .default([]),
-      })
-      .optional(),
-    health: z
-      .strictObject({
-        allergies: freeText.optional(),
-        diet: freeText.optional(),
-        sightHearingSpeech: freeText.optional(),
-        oralCare: freeText.optional(),
-        mobility: freeText.optional(),
-        worry: freeText.optional(),
-        orientationMemory: freeText.optional(),
-        alarm: z
-          .strictObject({ type: singleLine, placement: singleLine.optional(), consent: z.boolean() })
-          .optional(),
-      })
-      .optional(),
-    transportService: z.boolean().optional(), // färdtjänst
-    medicationHelp: z.boolean().optional(),
-    mobility: z
-      .strictObject({
-        indoors: code(MOBILITY_AIDS).optional(),
-        outdoors: code(MOBILITY_AIDS).optional(),
-        aids: freeText.optional(),
-        other: freeText.optional(),
-      })
-      .optional(),
-    needs: z
-      .strictObject({
-        meals: freeText.optional(),
-        personalCare: freeText.optional(),
-        household: freeText.optional(),
-        other: freeText.optional(),
-      })
-      .optional(),
-    approach: freeText.optional(), // förhållningssätt
-    otherInformation: freeText.optional(),
-    sipNote: freeText.optional(),
-    consents: z.array(consentSchema).default([]), // samtycken
-    signatures: z.array(signatureSchema).default([]),
-    plannerNotification: freeText.optional(),
-  })
-  .superRefine((plan, ctx) => {
-    const serviceType = SERVICE_TYPES[plan.plan.serviceType.code];
-    if (serviceType.law !== plan.plan.law) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['plan', 'law'],
-        message: `must be ${serviceType.law} for service type ${plan.plan.serviceType.code}`,
-      });
-    }
-    const seen = new Set<string>();
-    plan.interventions.forEach((intervention, index) => {
-      if (seen.has(intervention.decisionId)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['interventions', index, 'decisionId'],
-          message: 'must be unique within the plan',
-        });
-      }
-      seen.add(intervention.decisionId);
-    });
-  });
+    })
+    .optional(),
+  health: z
+    .strictObject({
+      allergies: freeText.optional(),
+      diet: freeText.optional(),
+      sightHearingSpeech: freeText.optional(),
+      oralCare: freeText.optional(),
+      mobility: freeText.optional(),
+      worry: freeText.optional(),
+      orientationMemory: freeText.optional(),
+      alarm: z
+        .strictObject({ type: singleLine, placement: singleLine.optional(), consent: z.boolean() })
+        .optional(),
+    })
+    .optional(),
+  transportService: z.boolean().optional(), // färdtjänst
+  medicationHelp: z.boolean().optional(),
+  mobility: z
+    .strictObject({
+      indoors: code(MOBILITY_AIDS).optional(),
+      outdoors: code(MOBILITY_AIDS).optional(),
+      aids: freeText.optional(),
+      other: freeText.optional(),
+    })
+    .optional(),
+  needs: z
+    .strictObject({
+      meals: freeText.optional(),
+      personalCare: freeText.optional(),
+      household: freeText.optional(),
+      other: freeText.optional(),
+    })
+    .optional(),
+  approach: freeText.optional(), // förhållningssätt
+  otherInformation: freeText.optional(),
+  sipNote: freeText.optional(),
+  consents: z.array(consentSchema).default([]), // samtycken
+  signatures: z.array(signatureSchema).default([]),
+  plannerNotification: freeText.optional(),
+});
 
 /** A canonical plan, as stored and as accepted by `POST /v1/plans`. */
 export type Plan = z.output<typeof planSchema>;
