@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
+import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Db } from './db/database.js';
 import type { PlanDocumentCodec } from './db/plan-document-codec.js';
 import { registerAuthentication } from './http/auth/authentication.js';
@@ -27,12 +28,19 @@ export interface AppDependencies {
   logger: Logger;
   clock: Clock;
   codec: PlanDocumentCodec;
+  cipher: FieldCipher;
 }
 
 export const API_VERSION = '1.0.0';
 
 export function serviceContext(deps: AppDependencies): ServiceContext {
-  return { db: deps.db, clock: deps.clock, codec: deps.codec, indexKey: deps.config.indexKey };
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    codec: deps.codec,
+    cipher: deps.cipher,
+    indexKey: deps.config.indexKey,
+  };
 }
 
 /** The HTTP API. Opens no port: `serve` listens, tests use `app.inject()`. */

@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import type { AppDependencies } from './app.js';
 import type { Config } from './config.js';
+import { createFieldCipher } from './crypto/field-cipher.js';
 import { createDatabase } from './db/database.js';
-import { jsonPlanDocumentCodec } from './db/plan-document-codec.js';
+import { encryptedPlanDocumentCodec } from './db/plan-document-codec.js';
 import { createLogger, type Logger } from './logger.js';
 
 /**
@@ -19,6 +20,13 @@ export function createDependencies(
         'Set a secret of at least 32 characters before storing real data.',
     );
   }
+  if (config.usingDevelopmentEncryptionKey) {
+    logger.warn(
+      'PLANBRYGGA_ENCRYPTION_KEYS is not set: personal data is encrypted with the public development key. ' +
+        'Set PLANBRYGGA_ENCRYPTION_KEYS (and PLANBRYGGA_ENCRYPTION_ACTIVE_KEY) before storing real data.',
+    );
+  }
+  const cipher = createFieldCipher(config.encryption);
   const redis = new Redis(config.redisUrl, {
     keyPrefix: config.redisKeyPrefix,
     lazyConnect: true,
@@ -32,7 +40,8 @@ export function createDependencies(
     redis,
     logger,
     clock: () => new Date(),
-    codec: jsonPlanDocumentCodec,
+    codec: encryptedPlanDocumentCodec(cipher),
+    cipher,
   };
 }
 

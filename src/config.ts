@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { developmentKeyring, type Keyring, KeyringError, parseKeyring } from './crypto/keyring.js';
 
 /**
  * The development fallback for the blind-index key. It is public, so an index built with
@@ -22,6 +23,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   PLANBRYGGA_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  PLANBRYGGA_ENCRYPTION_KEYS: z.string().optional(),
+  PLANBRYGGA_ENCRYPTION_ACTIVE_KEY: z.string().optional(),
 });
 
 export interface Config {
@@ -36,6 +39,10 @@ export interface Config {
   indexKey: string;
   /** True when PLANBRYGGA_INDEX_KEY was not set and the public development key is in use. */
   usingDevelopmentIndexKey: boolean;
+  /** Keys that encrypt personal data at rest; new values use the active one. */
+  encryption: Keyring;
+  /** True when PLANBRYGGA_ENCRYPTION_KEYS was not set and the public development key is in use. */
+  usingDevelopmentEncryptionKey: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -48,6 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const encryption = encryptionKeyring(e.PLANBRYGGA_ENCRYPTION_KEYS, e.PLANBRYGGA_ENCRYPTION_ACTIVE_KEY);
+  const indexKey = e.PLANBRYGGA_INDEX_KEY ?? DEV_INDEX_KEY;
+  if ([...encryption.keys.values()].some((key) => key.equals(Buffer.from(indexKey, 'base64')))) {
+    throw new ConfigError(
+      'invalid configuration:\n  PLANBRYGGA_INDEX_KEY: must not be one of the PLANBRYGGA_ENCRYPTION_KEYS',
+    );
+  }
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -55,9 +69,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    indexKey: e.PLANBRYGGA_INDEX_KEY ?? DEV_INDEX_KEY,
+    indexKey,
     usingDevelopmentIndexKey: e.PLANBRYGGA_INDEX_KEY === undefined,
+    encryption,
+    usingDevelopmentEncryptionKey: e.PLANBRYGGA_ENCRYPTION_KEYS === undefined,
   });
+}
+
+function encryptionKeyring(keys: string | undefined, active: string | undefined): Keyring {
+  if (keys === undefined) {
+    if (active === undefined) return developmentKeyring();
+    throw new ConfigError(
+      'invalid configuration:\n  PLANBRYGGA_ENCRYPTION_ACTIVE_KEY: is set but PLANBRYGGA_ENCRYPTION_KEYS is not',
+    );
+  }
+  try {
+    return parseKeyring(keys, active);
+  } catch (err) {
+    if (!(err instanceof KeyringError)) throw err;
+    throw new ConfigError(`invalid configuration:\n  ${err.variable}: ${err.message}`);
+  }
 }
 
 // `FOO=` in a compose file or shell means "not set", not "set to the empty string".

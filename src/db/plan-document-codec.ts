@@ -1,16 +1,35 @@
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Plan } from '../domain/plan.js';
+
+/** Which stored version a document is: bound into its encryption, so documents cannot trade places. */
+export interface PlanDocumentRef {
+  planId: string;
+  version: number;
+}
 
 /**
  * How a canonical plan is stored in `plan_versions.document`. Callers only see plans; the
- * byte format (plain JSON today, encrypted later) is this module's business.
+ * byte format is this module's business.
  */
 export interface PlanDocumentCodec {
-  encode(plan: Plan): Buffer;
-  decode(document: Buffer): Plan;
+  encode(plan: Plan, ref: PlanDocumentRef): Buffer;
+  decode(document: Buffer, ref: PlanDocumentRef): Plan;
 }
 
-/** Plain UTF-8 JSON. The stored plan has already passed `parseCanonicalPlan`, so decode trusts it. */
-export const jsonPlanDocumentCodec: PlanDocumentCodec = {
-  encode: (plan) => Buffer.from(JSON.stringify(plan), 'utf8'),
-  decode: (document) => JSON.parse(document.toString('utf8')) as Plan,
-};
+/** The encryption context of a stored plan document (src/crypto/encrypted-columns.ts lists it). */
+export const planDocumentContext = (ref: PlanDocumentRef): string =>
+  `plan_versions.document:${ref.planId}:${ref.version}`;
+
+/**
+ * UTF-8 JSON encrypted with AES-256-GCM: the document holds the personnummer, names and
+ * health details, so it is never stored in clear. The stored plan has already passed
+ * `parseCanonicalPlan`, so decode trusts its shape.
+ */
+export function encryptedPlanDocumentCodec(cipher: FieldCipher): PlanDocumentCodec {
+  return {
+    encode: (plan, ref) =>
+      cipher.encrypt(Buffer.from(JSON.stringify(plan), 'utf8'), planDocumentContext(ref)),
+    decode: (document, ref) =>
+      JSON.parse(cipher.decrypt(document, planDocumentContext(ref)).toString('utf8')) as Plan,
+  };
+}

@@ -49,7 +49,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: ServiceContext): 
       request.idempotencyClaim = { clientId: request.caller.clientId, key };
       return;
     }
-    return replay(request, reply, existing);
+    return replay(request, reply, existing, ctx);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -71,14 +71,24 @@ export function registerIdempotency(app: FastifyInstance, ctx: ServiceContext): 
     await completeIdempotencyKey(ctx.db, claim.clientId, claim.key, {
       status: reply.statusCode,
       headers,
-      body,
+      // A stored answer can hold whatever the route answered with, so it is encrypted like personal data.
+      body: ctx.cipher.encrypt(body, idempotencyBodyContext(claim.clientId, claim.key)),
       completedAt: ctx.clock(),
     });
     return payload;
   });
 }
 
-function replay(request: FastifyRequest, reply: FastifyReply, row: IdempotencyRow): FastifyReply {
+/** The encryption context of a stored answer (src/crypto/encrypted-columns.ts lists it). */
+export const idempotencyBodyContext = (clientId: string, key: string): string =>
+  `idempotency_keys.response_body:${clientId}:${key}`;
+
+function replay(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  row: IdempotencyRow,
+  ctx: ServiceContext,
+): FastifyReply {
   if (row.request_hash !== requestHash(request)) {
     throw new DomainError(
       422,
@@ -93,7 +103,7 @@ function replay(request: FastifyRequest, reply: FastifyReply, row: IdempotencyRo
   return reply
     .code(row.response_status)
     .headers({ ...row.response_headers, 'idempotent-replayed': 'true' })
-    .send(row.response_body);
+    .send(ctx.cipher.decrypt(row.response_body, idempotencyBodyContext(row.client_id, row.key)));
 }
 
 function requestHash(request: FastifyRequest): string {

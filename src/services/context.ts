@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Db } from '../db/database.js';
 import type { PlanDocumentCodec } from '../db/plan-document-codec.js';
 
@@ -8,6 +9,8 @@ export interface ServiceContext {
   db: Db;
   clock: Clock;
   codec: PlanDocumentCodec;
+  /** Encrypts personal data stored outside plan documents (names, reasons, secrets). */
+  cipher: FieldCipher;
   /** Secret of the identity-number blind index. */
   indexKey: string;
 }

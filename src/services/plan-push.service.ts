@@ -69,7 +69,7 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       planId: existing.id,
       version,
       contentHash,
-      document: ctx.codec.encode(plan),
+      document: ctx.codec.encode(plan, { planId: existing.id, version }),
       warnings: input.warnings,
       sourceSystem: input.sourceSystem,
       pushedBy: caller.clientId,

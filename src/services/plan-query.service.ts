@@ -43,7 +43,7 @@ export async function getPlanVersion(
   const wanted = version ?? row.current_version;
   const stored = await findPlanVersion(ctx.db, row.id, wanted);
   if (!stored) throw notFound(`Version ${wanted} of the plan`);
-  const plan = ctx.codec.decode(stored.document);
+  const plan = ctx.codec.decode(stored.document, { planId: row.id, version: wanted });
   return {
     id: row.id,
     version: wanted,

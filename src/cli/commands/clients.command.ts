@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
 import { createDatabase } from '../../db/database.js';
-import { jsonPlanDocumentCodec } from '../../db/plan-document-codec.js';
+import { createFieldCipher } from '../../crypto/field-cipher.js';
+import { encryptedPlanDocumentCodec } from '../../db/plan-document-codec.js';
 import { createClient, SCOPES, type Scope } from '../../services/clients.service.js';
 import { UsageError } from '../usage-error.js';
 
@@ -25,7 +26,9 @@ export async function clientsCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   const db = createDatabase(config.databaseUrl, 1);
   try {
-    const ctx = { db, clock: () => new Date(), codec: jsonPlanDocumentCodec, indexKey: config.indexKey };
+    const cipher = createFieldCipher(config.encryption);
+    const codec = encryptedPlanDocumentCodec(cipher);
+    const ctx = { db, clock: () => new Date(), codec, cipher, indexKey: config.indexKey };
     const { client, key } = await createClient(ctx, { name, organisation: values.org, scopes });
     process.stderr.write(
       `created client ${client.id} (${client.name}, org ${client.organisation}, scopes ${client.scopes.join(',')})\n`,
