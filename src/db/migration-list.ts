@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from '../../migrations/1795431492354-initial-schema.js';
 import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-and-destinations.js';
+import * as lifecycle from '../../migrations/1795431800000-lifecycle.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -10,4 +11,5 @@ import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-an
 export const MIGRATIONS: Record<string, Migration> = {
   '1795431492354-initial-schema': initialSchema,
   '1795431700000-outbox-and-destinations': outboxAndDestinations,
+  '1795431800000-lifecycle': lifecycle,
 };

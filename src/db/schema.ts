@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { JobTables } from '../jobs/schema.js';
+import type { LifecycleTables } from './lifecycle-schema.js';
 
 /** Timestamps are written as Date and read back as Date (pg parses timestamptz). */
 type Timestamp = ColumnType<Date, Date, Date>;
@@ -52,6 +53,8 @@ export interface PlanChangesTable {
   kind: string;
   status: string;
   at: Timestamp;
+  /** What the change was in detail: a transition's from/to, an overdue reason; null for plain kinds. */
+  detail: ColumnType<Record<string, string> | null, string | null | undefined, never>;
 }
 
 export interface IdempotencyKeysTable {
@@ -65,8 +68,11 @@ export interface IdempotencyKeysTable {
   completed_at: Timestamp | null;
 }
 
-/** The job tables (outbox, destinations, deliveries) are declared by src/jobs, which owns them. */
-export interface Database extends JobTables {
+/**
+ * The job tables (outbox, destinations, deliveries) are declared by src/jobs, which owns them;
+ * the lifecycle tables by lifecycle-schema.ts.
+ */
+export interface Database extends JobTables, LifecycleTables {
   clients: ClientsTable;
   plans: PlansTable;
   plan_versions: PlanVersionsTable;

@@ -9,6 +9,8 @@ export interface NewPlanChange {
   kind: string;
   status: string;
   at: Date;
+  /** A transition's from/to, an overdue reason and its deadline. */
+  detail?: Record<string, string>;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function appendPlanChanges(trx: Tx, changes: NewPlanChange[]): Prom
         kind: c.kind,
         status: c.status,
         at: c.at,
+        detail: c.detail ? JSON.stringify(c.detail) : null,
       })),
     )
     .execute();

@@ -1,0 +1,108 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+/** Timestamps are written as Date and read back as Date (pg parses timestamptz). */
+type Timestamp = ColumnType<Date, Date, Date>;
+/**
+ * A `date` column: written as `YYYY-MM-DD`. pg would parse it into a local-time Date, so
+ * repositories read it back with `::text` (calendarDateText) and never select it bare.
+ */
+type DateColumn = ColumnType<string, string, string>;
+type Serial = ColumnType<string, never, never>;
+
+export interface PoliciesTable {
+  organisation: string;
+  /** Null for the organisation's own policy. */
+  unit_id: string | null;
+  policy: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+  /** The client id, or `cli`. */
+  updated_by: string;
+}
+
+export interface SignaturesTable {
+  id: Generated<string>;
+  plan_id: string;
+  version: number;
+  signed_content_hash: string;
+  role: string;
+  signed: boolean;
+  name: string | null;
+  date: DateColumn | null;
+  method: string | null;
+  reason: string | null;
+  source: 'document' | 'api';
+  dedupe_key: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  seq: Serial;
+}
+
+export interface LifecycleTransitionsTable {
+  seq: Serial;
+  plan_id: string;
+  version: number;
+  from_state: string;
+  to_state: string;
+  at: Timestamp;
+  /** The client id, or `system` for the scheduled scan. */
+  actor: string;
+  request_id: string | null;
+}
+
+export interface DeviationsTable {
+  id: Generated<string>;
+  plan_id: string;
+  kind: 'deviation' | 'event';
+  date: DateColumn;
+  text: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  seq: Serial;
+}
+
+export interface ConsentRecordsTable {
+  id: Generated<string>;
+  plan_id: string;
+  covers: string;
+  given: boolean;
+  date: DateColumn;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  seq: Serial;
+}
+
+export interface PlanOverdueTable {
+  plan_id: string;
+  reason: string;
+  due_on: DateColumn;
+  since: DateColumn;
+  recorded_at: Timestamp;
+}
+
+export const SUBMISSION_STATUSES = ['queued', 'delivered', 'failed', 'acknowledged'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+export interface SubmissionsTable {
+  id: Generated<string>;
+  plan_id: string;
+  version: number;
+  content_hash: string;
+  destination_id: string | null;
+  status: Generated<SubmissionStatus>;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+}
+
+/** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, overdue, submissions). */
+export interface LifecycleTables {
+  policies: PoliciesTable;
+  signatures: SignaturesTable;
+  lifecycle_transitions: LifecycleTransitionsTable;
+  deviations: DeviationsTable;
+  consent_records: ConsentRecordsTable;
+  plan_overdue: PlanOverdueTable;
+  submissions: SubmissionsTable;
+}
+
+export type SubmissionRow = Selectable<SubmissionsTable>;

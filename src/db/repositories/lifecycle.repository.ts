@@ -1,0 +1,216 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { OverdueCode, OverdueReason } from '../../domain/lifecycle/deadlines.js';
+import type { RecordedSignature } from '../../domain/lifecycle/signatures.js';
+import type { Signature } from '../../domain/plan.js';
+import type { Executor, Tx } from '../database.js';
+import type { SubmissionRow } from '../lifecycle-schema.js';
+import type { PlanRow } from '../schema.js';
+
+/** A `date` column as `YYYY-MM-DD` text: pg would otherwise parse it into a local-time Date. */
+export function calendarDateText(column: string): RawBuilder<string> {
+  return sql<string>`${sql.ref(column)}::text`;
+}
+
+/** One of the organisation's plans, locked until the transaction ends. */
+export async function lockOwnPlan(trx: Tx, organisation: string, id: string): Promise<PlanRow | undefined> {
+  return trx
+    .selectFrom('plans')
+    .selectAll()
+    .where('organisation', '=', organisation)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * The next plans after `afterId`, locked; plans another transaction holds (a push, another
+ * scanner) are skipped, since whoever holds them evaluates them.
+ */
+export async function lockNextPlans(trx: Tx, afterId: string | undefined, limit: number): Promise<PlanRow[]> {
+  let query = trx.selectFrom('plans').selectAll().where('current_version', '>', 0);
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query.orderBy('id').limit(limit).forUpdate().skipLocked().execute();
+}
+
+export type StoredSignature = RecordedSignature & { version: number; recordedAt: Date };
+
+export async function listSignatures(db: Executor, planId: string): Promise<StoredSignature[]> {
+  const rows = await db
+    .selectFrom('signatures')
+    .select(['version', 'signed_content_hash', 'role', 'signed', 'name', 'method', 'reason', 'source'])
+    .select(calendarDateText('date').as('date'))
+    .select('recorded_at')
+    .where('plan_id', '=', planId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => {
+    const signature = (
+      row.signed
+        ? { role: row.role, signed: true, name: row.name, date: row.date, method: row.method }
+        : { role: row.role, signed: false, reason: row.reason }
+    ) as Signature;
+    return {
+      ...signature,
+      signedContentHash: row.signed_content_hash,
+      source: row.source,
+      version: row.version,
+      recordedAt: row.recorded_at,
+    };
+  });
+}
+
+export interface NewSignature {
+  planId: string;
+  version: number;
+  signature: RecordedSignature;
+  dedupeKey: string;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+/** Inserts signatures; one already stored for the same content is skipped. Returns how many were new. */
+export async function insertSignatures(trx: Tx, signatures: readonly NewSignature[]): Promise<number> {
+  if (signatures.length === 0) return 0;
+  const inserted = await trx
+    .insertInto('signatures')
+    .values(
+      signatures.map(({ signature: s, ...row }) => ({
+        plan_id: row.planId,
+        version: row.version,
+        signed_content_hash: s.signedContentHash,
+        role: s.role,
+        signed: s.signed,
+        name: s.signed ? s.name : null,
+        date: s.signed ? s.date : null,
+        method: s.signed ? s.method : null,
+        reason: s.signed ? null : s.reason,
+        source: s.source,
+        dedupe_key: row.dedupeKey,
+        recorded_by: row.recordedBy,
+        recorded_at: row.recordedAt,
+      })),
+    )
+    .onConflict((oc) => oc.constraint('signatures_identity_key').doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
+}
+
+export interface NewTransition {
+  planId: string;
+  version: number;
+  from: string;
+  to: string;
+  at: Date;
+  actor: string;
+  requestId: string | null;
+}
+
+export async function insertTransitions(trx: Tx, transitions: readonly NewTransition[]): Promise<void> {
+  if (transitions.length === 0) return;
+  await trx
+    .insertInto('lifecycle_transitions')
+    .values(
+      transitions.map((t) => ({
+        plan_id: t.planId,
+        version: t.version,
+        from_state: t.from,
+        to_state: t.to,
+        at: t.at,
+        actor: t.actor,
+        request_id: t.requestId,
+      })),
+    )
+    .execute();
+}
+
+export async function listSubmissions(db: Executor, planId: string): Promise<SubmissionRow[]> {
+  return db
+    .selectFrom('submissions')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function listOverdue(db: Executor, planId: string): Promise<OverdueReason[]> {
+  const rows = await db
+    .selectFrom('plan_overdue')
+    .select('reason')
+    .select(calendarDateText('due_on').as('due_on'))
+    .select(calendarDateText('since').as('since'))
+    .where('plan_id', '=', planId)
+    .orderBy('reason')
+    .execute();
+  return rows.map((row) => ({ code: row.reason as OverdueCode, dueOn: row.due_on, overdueSince: row.since }));
+}
+
+/** Stores the reasons that appeared and drops those that cleared (a moved deadline is both). */
+export async function updateOverdue(
+  trx: Tx,
+  planId: string,
+  change: { became: readonly OverdueReason[]; cleared: readonly OverdueReason[] },
+  at: Date,
+): Promise<void> {
+  const codes = [...new Set([...change.became, ...change.cleared].map((reason) => reason.code))];
+  if (codes.length === 0) return;
+  await trx.deleteFrom('plan_overdue').where('plan_id', '=', planId).where('reason', 'in', codes).execute();
+  if (change.became.length === 0) return;
+  await trx
+    .insertInto('plan_overdue')
+    .values(
+      change.became.map((reason) => ({
+        plan_id: planId,
+        reason: reason.code,
+        due_on: reason.dueOn,
+        since: reason.overdueSince,
+        recorded_at: at,
+      })),
+    )
+    .execute();
+}
+
+export interface OverduePlanRow {
+  id: string;
+  unit_id: string;
+  source_system: string;
+  source_plan_id: string;
+  status: string;
+  current_version: number;
+  reason: string;
+  due_on: string;
+  since: string;
+}
+
+/** Every overdue reason of the organisation's plans, by unit, plan and reason. */
+export async function listOverduePlans(db: Executor, organisation: string): Promise<OverduePlanRow[]> {
+  return db
+    .selectFrom('plan_overdue')
+    .innerJoin('plans', 'plans.id', 'plan_overdue.plan_id')
+    .select([
+      'plans.id',
+      'plans.unit_id',
+      'plans.source_system',
+      'plans.source_plan_id',
+      'plans.status',
+      'plans.current_version',
+      'plan_overdue.reason',
+    ])
+    .select(calendarDateText('plan_overdue.due_on').as('due_on'))
+    .select(calendarDateText('plan_overdue.since').as('since'))
+    .where('plans.organisation', '=', organisation)
+    .orderBy('plans.unit_id')
+    .orderBy('plans.created_at')
+    .orderBy('plans.id')
+    .orderBy('plan_overdue.reason')
+    .execute();
+}
+
+export async function updatePlanState(
+  trx: Tx,
+  id: string,
+  update: { status: string; updated_at: Date },
+): Promise<PlanRow> {
+  return trx.updateTable('plans').set(update).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
