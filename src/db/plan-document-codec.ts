@@ -1,3 +1,4 @@
+import { encryptionContexts } from '../crypto/contexts.js';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { Plan } from '../domain/plan.js';
 
@@ -16,9 +17,7 @@ export interface PlanDocumentCodec {
   decode(document: Buffer, ref: PlanDocumentRef): Plan;
 }
 
-/** The encryption context of a stored plan document (src/crypto/encrypted-columns.ts lists it). */
-export const planDocumentContext = (ref: PlanDocumentRef): string =>
-  `plan_versions.document:${ref.planId}:${ref.version}`;
+const context = (ref: PlanDocumentRef): string => encryptionContexts.planDocument(ref.planId, ref.version);
 
 /**
  * UTF-8 JSON encrypted with AES-256-GCM: the document holds the personnummer, names and
@@ -27,9 +26,7 @@ export const planDocumentContext = (ref: PlanDocumentRef): string =>
  */
 export function encryptedPlanDocumentCodec(cipher: FieldCipher): PlanDocumentCodec {
   return {
-    encode: (plan, ref) =>
-      cipher.encrypt(Buffer.from(JSON.stringify(plan), 'utf8'), planDocumentContext(ref)),
-    decode: (document, ref) =>
-      JSON.parse(cipher.decrypt(document, planDocumentContext(ref)).toString('utf8')) as Plan,
+    encode: (plan, ref) => cipher.encrypt(Buffer.from(JSON.stringify(plan), 'utf8'), context(ref)),
+    decode: (document, ref) => JSON.parse(cipher.decrypt(document, context(ref)).toString('utf8')) as Plan,
   };
 }

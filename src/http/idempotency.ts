@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { encryptionContexts } from '../crypto/contexts.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -72,16 +73,12 @@ export function registerIdempotency(app: FastifyInstance, ctx: ServiceContext): 
       status: reply.statusCode,
       headers,
       // A stored answer can hold whatever the route answered with, so it is encrypted like personal data.
-      body: ctx.cipher.encrypt(body, idempotencyBodyContext(claim.clientId, claim.key)),
+      body: ctx.cipher.encrypt(body, encryptionContexts.idempotencyBody(claim.clientId, claim.key)),
       completedAt: ctx.clock(),
     });
     return payload;
   });
 }
-
-/** The encryption context of a stored answer (src/crypto/encrypted-columns.ts lists it). */
-export const idempotencyBodyContext = (clientId: string, key: string): string =>
-  `idempotency_keys.response_body:${clientId}:${key}`;
 
 function replay(
   request: FastifyRequest,
@@ -103,7 +100,7 @@ function replay(
   return reply
     .code(row.response_status)
     .headers({ ...row.response_headers, 'idempotent-replayed': 'true' })
-    .send(ctx.cipher.decrypt(row.response_body, idempotencyBodyContext(row.client_id, row.key)));
+    .send(ctx.cipher.decrypt(row.response_body, encryptionContexts.idempotencyBody(row.client_id, row.key)));
 }
 
 function requestHash(request: FastifyRequest): string {
