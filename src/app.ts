@@ -5,10 +5,13 @@ import type { Config } from './config.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Db } from './db/database.js';
 import type { PlanDocumentCodec } from './db/plan-document-codec.js';
-import { registerAuthentication } from './http/auth/authentication.js';
+import { registerAuditLog } from './http/audit/audit-log.js';
+import { registerAuthentication, registerAuthorization } from './http/auth/authentication.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerRouteRegistry } from './http/route-registry.js';
+import { auditRoutes } from './http/routes/audit.routes.js';
 import { changesRoutes } from './http/routes/changes.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { nativePlanRoutes } from './http/routes/native-plans.routes.js';
@@ -16,6 +19,8 @@ import { planDocumentRoutes } from './http/routes/plan-documents.routes.js';
 import { planListRoutes } from './http/routes/plan-list.routes.js';
 import { planPushRoutes } from './http/routes/plan-push.routes.js';
 import { planReadRoutes } from './http/routes/plan-read.routes.js';
+import { registerRateLimit } from './http/security/rate-limit.js';
+import { registerSecurityHeaders } from './http/security/security-headers.js';
 import { registerZodCompilers } from './http/zod-compilers.js';
 import type { Logger } from './logger.js';
 import type { Clock, ServiceContext } from './services/context.js';
@@ -43,6 +48,9 @@ export function serviceContext(deps: AppDependencies): ServiceContext {
   };
 }
 
+/** Bodies of JSON routes; routes that take a plan document raise it to MAX_DOCUMENT_BYTES. */
+export const JSON_BODY_LIMIT = 64 * 1024;
+
 /** The HTTP API. Opens no port: `serve` listens, tests use `app.inject()`. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const ctx = serviceContext(deps);
@@ -50,14 +58,21 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // pino's Logger is a FastifyBaseLogger; the generic parameters differ only in custom levels.
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
-    requestTimeout: 60_000,
-    keepAliveTimeout: 72_000,
-    bodyLimit: 1024 * 1024,
+    connectionTimeout: deps.config.http.connectionTimeoutMs,
+    requestTimeout: deps.config.http.requestTimeoutMs,
+    keepAliveTimeout: deps.config.http.keepAliveTimeoutMs,
+    bodyLimit: JSON_BODY_LIMIT,
   });
 
+  registerRouteRegistry(app);
   registerZodCompilers(app);
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, deps.config.http);
+  // Identify the caller, count the request against its limit, then refuse or let it through.
   registerAuthentication(app, ctx);
+  await registerRateLimit(app, deps.redis, deps.config.http);
+  registerAuthorization(app);
+  registerAuditLog(app, ctx);
   registerIdempotency(app, ctx);
   await registerOpenApi(app, API_VERSION);
 
@@ -68,5 +83,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   changesRoutes(app, ctx);
   nativePlanRoutes(app, ctx);
   planDocumentRoutes(app, ctx);
+  auditRoutes(app, ctx);
   return app;
 }

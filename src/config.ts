@@ -25,6 +25,17 @@ const envSchema = z.object({
   PLANBRYGGA_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PLANBRYGGA_ENCRYPTION_KEYS: z.string().optional(),
   PLANBRYGGA_ENCRYPTION_ACTIVE_KEY: z.string().optional(),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(3000),
+  RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(0).default(60),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be origins scheme://host[:port]')))
+    .optional(),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(72_000),
 });
 
 export interface Config {
@@ -43,6 +54,21 @@ export interface Config {
   encryption: Keyring;
   /** True when PLANBRYGGA_ENCRYPTION_KEYS was not set and the public development key is in use. */
   usingDevelopmentEncryptionKey: boolean;
+  /** Abuse limits of the HTTP API (src/http/security). */
+  http: HttpLimits;
+}
+
+export interface HttpLimits {
+  /** Requests per window per client; 0 turns the limit off. */
+  rateLimitMax: number;
+  /** Requests per window per address without a valid key; 0 turns the limit off. */
+  rateLimitAnonymousMax: number;
+  rateLimitWindowMs: number;
+  /** Browser origins allowed by CORS; empty: CORS closed. */
+  corsOrigins: readonly string[];
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +99,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     usingDevelopmentIndexKey: e.PLANBRYGGA_INDEX_KEY === undefined,
     encryption,
     usingDevelopmentEncryptionKey: e.PLANBRYGGA_ENCRYPTION_KEYS === undefined,
+    http: Object.freeze({
+      rateLimitMax: e.RATE_LIMIT_MAX,
+      rateLimitAnonymousMax: e.RATE_LIMIT_ANONYMOUS_MAX,
+      rateLimitWindowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    }),
   });
 }
 

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initialSchema from '../../migrations/1795431492354-initial-schema.js';
 import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-and-destinations.js';
 import * as lifecycle from '../../migrations/1795431800000-lifecycle.js';
+import * as auditLog from '../../migrations/1795431900000-audit-log.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795431492354-initial-schema': initialSchema,
   '1795431700000-outbox-and-destinations': outboxAndDestinations,
   '1795431800000-lifecycle': lifecycle,
+  '1795431900000-audit-log': auditLog,
 };

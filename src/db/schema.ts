@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { JobTables } from '../jobs/schema.js';
+import type { AuditTables } from './audit-schema.js';
 import type { LifecycleTables } from './lifecycle-schema.js';
 
 /** Timestamps are written as Date and read back as Date (pg parses timestamptz). */
@@ -72,7 +73,7 @@ export interface IdempotencyKeysTable {
  * The job tables (outbox, destinations, deliveries) are declared by src/jobs, which owns them;
  * the lifecycle tables by lifecycle-schema.ts.
  */
-export interface Database extends JobTables, LifecycleTables {
+export interface Database extends JobTables, LifecycleTables, AuditTables {
   clients: ClientsTable;
   plans: PlansTable;
   plan_versions: PlanVersionsTable;

@@ -27,6 +27,8 @@ export async function createTestApp(
     REDIS_KEY_PREFIX: inject('redisKeyPrefix'),
     LOG_LEVEL: 'info',
     PLANBRYGGA_INDEX_KEY: 'test-index-key-of-at-least-32-characters',
+    // Every test file sends from 127.0.0.1 and shares the run's Redis prefix; rate limits have their own tests.
+    RATE_LIMIT_ANONYMOUS_MAX: '0',
     ...options.env,
   });
   const lines: string[] = [];

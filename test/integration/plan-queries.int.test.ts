@@ -37,7 +37,7 @@ describe('authentication and tenancy', () => {
     }
   });
 
-  it('answers 403 when the key lacks the scope, and lets viewer read but not write', async () => {
+  it('answers 403 when the key lacks the scope; viewer reads admin views, never plans', async () => {
     const organisation = await uniqueOrganisation(t.deps);
     const reader = await bearer(t.deps, organisation, ['status:read']);
     expect((await t.app.inject({ url: '/v1/plans', headers: { authorization: reader } })).statusCode).toBe(
@@ -45,8 +45,10 @@ describe('authentication and tenancy', () => {
     );
     const viewer = await bearer(t.deps, organisation, ['viewer']);
     expect((await t.app.inject({ url: '/v1/plans', headers: { authorization: viewer } })).statusCode).toBe(
-      200,
+      403,
     );
+    const audit = await t.app.inject({ url: '/v1/admin/audit', headers: { authorization: viewer } });
+    expect(audit.statusCode).toBe(200);
     const write = await t.app.inject({
       method: 'POST',
       url: '/v1/plans',

@@ -6,15 +6,21 @@ import { grants, requiredScope } from './route-scopes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The client whose valid key the request carries, whether or not its scopes suffice. */
     caller: Caller | null;
   }
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
 
+const isV1 = (request: FastifyRequest): boolean => request.routeOptions.url?.startsWith('/v1/') ?? false;
+
 /**
- * Every /v1 route: a valid API key (401 otherwise) holding the route's scope (403 otherwise).
- * Routes are checked against the scope table when they are registered; call before any route.
+ * Identifies the client of every /v1 request by its API key, without refusing anything yet,
+ * so the rate limit in between can count per client (and per address for requests without a
+ * valid key). `registerAuthorization` then refuses: 401 without a valid key, 403 without the
+ * route's scope. Routes are checked against the scope table when they are registered; call
+ * before any route.
  */
 export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext): void {
   app.decorateRequest('caller', null);
@@ -29,20 +35,28 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
   });
 
   app.addHook('onRequest', async (request) => {
-    const url = request.routeOptions.url;
-    if (!url?.startsWith('/v1/')) return;
-    const scope = requiredScope(request.method === 'HEAD' ? 'GET' : request.method, url);
-    if (!scope) throw forbidden('This route has no scope');
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) throw unauthorized('An API key is required: Authorization: Bearer <key>');
-    const caller = await authenticate(ctx, match[1]);
-    if (!caller) throw unauthorized('The API key is not valid');
-    if (!grants(caller.scopes, scope)) throw forbidden(`This route needs the scope ${scope}`);
-    request.caller = caller;
+    if (!isV1(request)) return;
+    const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (key) request.caller = (await authenticate(ctx, key)) ?? null;
   });
 
   app.addHook('onSend', async (_request, reply) => {
     if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+  });
+}
+
+/** 401 without a valid API key, 403 without the route's scope; after `registerAuthentication`. */
+export function registerAuthorization(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (!url || !isV1(request)) return;
+    const scope = requiredScope(request.method === 'HEAD' ? 'GET' : request.method, url);
+    if (!scope) throw forbidden('This route has no scope');
+    if (!request.headers.authorization) {
+      throw unauthorized('An API key is required: Authorization: Bearer <key>');
+    }
+    if (!request.caller) throw unauthorized('The API key is not valid');
+    if (!grants(request.caller.scopes, scope)) throw forbidden(`This route needs the scope ${scope}`);
   });
 }
 

@@ -21,17 +21,18 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'POST /v1/plans/:id/submissions': 'submissions:write',
   'GET /v1/inbox': 'inbox:read',
   'POST /v1/inbox/:id/ack': 'inbox:read',
+  'GET /v1/admin/audit': 'viewer',
+  'POST /v1/admin/audit/search': 'admin',
 };
 
-/** What a held scope also grants: `admin` everything, `viewer` read-only access to plans and their status. */
-const IMPLIED: Partial<Record<Scope, readonly Scope[]>> = {
-  viewer: ['plans:read', 'status:read'],
-};
-
+/**
+ * `admin` holds every scope (of its own organisation, like every scope). `viewer` is the
+ * read-only operator: it holds only itself, which the admin API's reading routes and the
+ * queue dashboard's read-only view require. It grants no plan content and no status, so a
+ * viewer key sees how the hub is doing, never whom it is about (docs/security.md, "Scopes").
+ */
 export function grants(held: readonly string[], required: Scope): boolean {
-  return held.some(
-    (scope) => scope === required || scope === 'admin' || IMPLIED[scope as Scope]?.includes(required),
-  );
+  return held.some((scope) => scope === required || scope === 'admin');
 }
 
 export function requiredScope(method: string, url: string): Scope | undefined {

@@ -6,6 +6,7 @@ import { checkIdentityNumber } from '../../domain/identity-number.js';
 import type { ServiceContext } from '../../services/context.js';
 import { invalidRequest } from '../../services/errors.js';
 import { listOwnPlans, searchByIdentityNumber } from '../../services/plan-query.service.js';
+import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { problemResponses } from '../problem.js';
 import { planSummarySchema } from '../schemas.js';
@@ -73,6 +74,8 @@ export function planListRoutes(app: FastifyInstance, ctx: ServiceContext): void 
         ]);
       }
       const rows = await searchByIdentityNumber(ctx, callerOf(request), identityNumber);
+      // The audit log keeps which plans a search revealed, so "who read this person's plan" finds it.
+      setAuditTarget(request, { details: { planIds: rows.map((row) => row.id) } });
       return { items: rows.map(toSummary) };
     },
   });

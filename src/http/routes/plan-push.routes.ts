@@ -5,6 +5,7 @@ import { parseCanonicalPlan, toFieldIssues } from '../../domain/parse-plan.js';
 import type { ServiceContext } from '../../services/context.js';
 import { invalidPlan } from '../../services/errors.js';
 import { type PushResult, pushPlan } from '../../services/plan-push.service.js';
+import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { parseIfMatch, versionETag } from '../etag.js';
 import { problemResponses } from '../problem.js';
@@ -45,6 +46,7 @@ export function planPushRoutes(app: FastifyInstance, ctx: ServiceContext): void 
 /** 201 with Location for a new plan or version, 200 when nothing changed; shared by every push route. */
 export function sendPushResult(reply: FastifyReply, result: PushResult): FastifyReply {
   const { created, ...body } = result;
+  setAuditTarget(reply.request, { planId: result.id, version: result.version });
   reply.header('etag', versionETag(result.version));
   if (!created) return reply.code(200).send(body);
   const location =

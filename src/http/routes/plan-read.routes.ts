@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
 import { getPlanStatus, getPlanVersion, getPlanVersions } from '../../services/plan-query.service.js';
+import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { contentETag, ifNoneMatchHits, versionETag } from '../etag.js';
 import { problemResponses } from '../problem.js';
@@ -88,6 +89,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     },
     handler: async (request, reply) => {
       const status = await getPlanStatus(ctx, callerOf(request), request.params.id);
+      setAuditTarget(request, { planId: status.id, version: status.version });
       const etag = contentETag(JSON.stringify(status));
       reply.header('etag', etag);
       if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send(null);

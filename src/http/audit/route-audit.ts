@@ -1,0 +1,29 @@
+/**
+ * The audit action of each /v1 route, in one table beside the scope table: every /v1
+ * request by an identified client is recorded under its route's action (audit-log.ts).
+ * A route missing here is still recorded, under `METHOD path`, and fails the scope matrix
+ * test (test/integration/security/scope-matrix.int.test.ts) until it gets a name.
+ */
+export const ROUTE_AUDIT_ACTIONS: Readonly<Record<string, string>> = {
+  'POST /v1/plans': 'plan.push',
+  'POST /v1/systems/:system/plans': 'plan.push',
+  'GET /v1/plans': 'plan.list',
+  'POST /v1/plans/search': 'plan.search',
+  'GET /v1/plans/:id': 'plan.read',
+  'GET /v1/systems/:system/plans/:id': 'plan.read',
+  'GET /v1/systems/fhir/plans/:id': 'plan.read',
+  'GET /v1/plans/:id/document.pdf': 'plan.document.read',
+  'GET /v1/plans/:id/versions': 'plan.versions.read',
+  'GET /v1/plans/:id/status': 'status.read',
+  'GET /v1/changes': 'status.changes.read',
+  'POST /v1/plans/:id/signatures': 'plan.signature.record',
+  'POST /v1/plans/:id/submissions': 'plan.submit',
+  'GET /v1/inbox': 'inbox.read',
+  'POST /v1/inbox/:id/ack': 'inbox.ack',
+  'GET /v1/admin/audit': 'admin.audit.read',
+  'POST /v1/admin/audit/search': 'admin.audit.search',
+};
+
+export function auditAction(method: string, url: string): string {
+  return ROUTE_AUDIT_ACTIONS[`${method} ${url}`] ?? `${method} ${url}`;
+}
