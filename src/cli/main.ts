@@ -16,6 +16,15 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
     usage: 'clients create --name N --org CODE --scopes a,b   create an API client; prints its key',
   },
   openapi: { run: openapiCommand, usage: 'openapi                        print the OpenAPI document' },
+  // Loaded on use: converting files needs no database, Redis or configuration.
+  convert: {
+    run: async (args) => (await import('./commands/convert.command.js')).convertCommand(args),
+    usage: 'convert --from S --to S [IN] [OUT]   convert documents between systems (convert --help)',
+  },
+  validate: {
+    run: async (args) => (await import('./commands/validate.command.js')).validateCommand(args),
+    usage: 'validate --from S FILE…       report problems in documents (validate --help)',
+  },
 };
 
 function usage(): string {

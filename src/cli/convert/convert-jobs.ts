@@ -1,0 +1,139 @@
+/** The three ways `convert` meets its documents: one, a NUL-separated stream, or a folder. */
+
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { FormatAdapter } from '../../../adapters/types.js';
+import { type CliIo, writeChunk } from './cli-io.js';
+import type { TargetFormat } from './formats.js';
+import { convertBytes, type NamedOutcome } from './outcome.js';
+import {
+  nulSeparatedDocuments,
+  type ReadResult,
+  readDocumentFile,
+  readDocumentStream,
+} from './read-input.js';
+import { outputName, walkFiles } from './walk.js';
+import { folderMaker, writeWhole } from './write-output.js';
+
+/** A batch ready for `runBatch`: what to walk, how to name an item, and the work per item. */
+export interface ConvertPlan<T> {
+  items: AsyncIterable<T> | Iterable<T>;
+  name: (item: T) => string;
+  job: (item: T) => Promise<NamedOutcome>;
+  concurrency: number;
+  /** Closes an output stream once every document is written. */
+  close?: () => Promise<void>;
+}
+
+interface Formats {
+  source: FormatAdapter;
+  target: TargetFormat;
+}
+
+/** Where output goes when it is not a folder: stdout, or a file (written whole at the end for one document). */
+export type Sink = { kind: 'stdout' } | { kind: 'file'; path: string };
+
+/** One document from a file or stdin, to one file or stdout. */
+export function singleDocument(io: CliIo, formats: Formats, input: string, sink: Sink): ConvertPlan<string> {
+  const name = input === '-' ? 'stdin' : input;
+  return {
+    items: [name],
+    name: () => name,
+    concurrency: 1,
+    job: async () => {
+      const read = input === '-' ? await readDocumentStream(io.stdin) : await readDocumentFile(input);
+      if ('refused' in read) return { input: name, ...read.refused };
+      const { outcome, body } = convertBytes(read.bytes, formats.source, formats.target, io.now());
+      if (body) {
+        if (sink.kind === 'stdout') await writeChunk(io.stdout, body);
+        else await writeWhole(sink.path, body);
+      }
+      return { input: name, ...(sink.kind === 'file' && body ? { output: sink.path } : {}), ...outcome };
+    },
+  };
+}
+
+/**
+ * `--null`: documents ended by NUL bytes in, the same out, one output frame per input frame
+ * (an empty one for a refused document) so the n-th output belongs to the n-th input.
+ * One at a time, which keeps that order.
+ */
+export function documentStream(
+  io: CliIo,
+  formats: Formats,
+  input: string,
+  sink: Sink,
+): ConvertPlan<{ index: number; read: ReadResult }> {
+  let out: Writable = io.stdout;
+  let opened: Promise<void> | undefined;
+  if (sink.kind === 'file') {
+    const file = createWriteStream(sink.path);
+    out = file;
+    opened = once(file, 'open').then(() => undefined);
+  }
+  const label = input === '-' ? 'stdin' : input;
+  return {
+    items: numbered(input, io),
+    name: (item) => `${label}#${item.index}`,
+    concurrency: 1,
+    job: async ({ index, read }) => {
+      await opened;
+      const name = `${label}#${index}`;
+      const converted =
+        'refused' in read
+          ? { outcome: read.refused }
+          : convertBytes(read.bytes, formats.source, formats.target, io.now());
+      if (converted.body) await writeChunk(out, converted.body);
+      await writeChunk(out, NUL);
+      return { input: name, ...converted.outcome };
+    },
+    close: async () => {
+      if (out !== io.stdout) await new Promise<void>((resolve) => out.end(resolve));
+    },
+  };
+}
+
+const NUL = new Uint8Array(1);
+
+async function* numbered(input: string, io: CliIo): AsyncGenerator<{ index: number; read: ReadResult }> {
+  const stream = input === '-' ? io.stdin : createReadStream(input);
+  let index = 0;
+  for await (const read of nulSeparatedDocuments(stream)) yield { index: ++index, read };
+}
+
+/** Every matching file under `inRoot`, to the same relative place under `outRoot` with the target's name. */
+export function folderOfDocuments(
+  io: CliIo,
+  formats: Formats,
+  inRoot: string,
+  outRoot: string,
+  accept: (name: string) => boolean,
+  concurrency: number,
+): ConvertPlan<string> {
+  const { source, target } = formats;
+  const rename = (rel: string) =>
+    outputName(
+      rel,
+      { system: source.system, ext: source.fileExtension },
+      { system: target.system, ext: target.fileExtension },
+    );
+  const makeFolder = folderMaker();
+  return {
+    items: walkFiles(inRoot, accept),
+    name: (rel) => rel,
+    concurrency,
+    job: async (rel) => {
+      const read = await readDocumentFile(join(inRoot, rel));
+      if ('refused' in read) return { input: rel, ...read.refused };
+      const { outcome, body } = convertBytes(read.bytes, source, target, io.now());
+      if (!body) return { input: rel, ...outcome };
+      const output = rename(rel);
+      const path = join(outRoot, output);
+      await makeFolder(path);
+      await writeWhole(path, body);
+      return { input: rel, output, ...outcome };
+    },
+  };
+}
