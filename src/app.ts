@@ -13,12 +13,15 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerRouteRegistry } from './http/route-registry.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { changesRoutes } from './http/routes/changes.routes.js';
+import { complianceRoutes } from './http/routes/compliance.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
+import { lifecycleRoutes } from './http/routes/lifecycle.routes.js';
 import { nativePlanRoutes } from './http/routes/native-plans.routes.js';
 import { planDocumentRoutes } from './http/routes/plan-documents.routes.js';
 import { planListRoutes } from './http/routes/plan-list.routes.js';
 import { planPushRoutes } from './http/routes/plan-push.routes.js';
 import { planReadRoutes } from './http/routes/plan-read.routes.js';
+import { policyRoutes } from './http/routes/policies.routes.js';
 import { registerRateLimit } from './http/security/rate-limit.js';
 import { registerSecurityHeaders } from './http/security/security-headers.js';
 import { registerZodCompilers } from './http/zod-compilers.js';
@@ -83,6 +86,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   changesRoutes(app, ctx);
   nativePlanRoutes(app, ctx);
   planDocumentRoutes(app, ctx);
+  lifecycleRoutes(app, ctx);
+  complianceRoutes(app, ctx);
+  policyRoutes(app, ctx);
   auditRoutes(app, ctx);
   return app;
 }

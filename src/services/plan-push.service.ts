@@ -12,8 +12,8 @@ import type { FieldIssue } from '../domain/field-issue.js';
 import type { Plan } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
 import { invalidPlan, preconditionFailed } from './errors.js';
+import { advanceLifecycle, storedState } from './lifecycle.service.js';
 import { personIndex, planContentHash } from './plan-content.js';
-import { derivePlanStatus } from './plan-status.js';
 
 export interface PushInput {
   caller: Caller;
@@ -23,6 +23,8 @@ export interface PushInput {
   warnings: FieldIssue[];
   /** Version numbers from `If-Match`; the push is refused unless the current version is one of them. */
   ifMatch?: IfMatch;
+  /** The HTTP request, recorded with the lifecycle transitions the push causes. */
+  requestId?: string;
 }
 
 export type IfMatch = { any: true } | { any: false; versions: number[] };
@@ -64,7 +66,6 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       return result(false, existing, input.warnings);
     }
     const version = existing.current_version + 1;
-    const status = derivePlanStatus(plan);
     await insertPlanVersion(trx, {
       planId: existing.id,
       version,
@@ -75,16 +76,24 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       pushedBy: caller.clientId,
       createdAt: now,
     });
+    // Signatures in the document, state, transitions and overdue reasons: lifecycle.service.ts.
+    const lifecycle = await advanceLifecycle(trx, ctx, {
+      row: existing,
+      previous: isNew ? undefined : storedState(existing.status),
+      current: { version, plan, contentHash },
+      by: { actor: caller.clientId, requestId: input.requestId ?? null },
+      now,
+    });
     const updated = await updatePlan(trx, existing.id, {
       unit_id: plan.plan.unit.id,
       law: plan.plan.law,
       service_type: plan.plan.serviceType.code,
       current_version: version,
-      status,
+      status: lifecycle.state,
       person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
       updated_at: now,
     });
-    await appendPlanChanges(trx, changesOf(existing, updated, isNew, now));
+    await appendPlanChanges(trx, [...changesOf(updated, isNew, now), ...lifecycle.changes]);
     return result(true, updated, input.warnings);
   });
 }
@@ -100,7 +109,8 @@ async function createPlan(trx: Tx, ctx: ServiceContext, input: PushInput, now: D
     law: plan.plan.law,
     service_type: plan.plan.serviceType.code,
     current_version: 0,
-    status: derivePlanStatus(plan),
+    // A new plan starts as a draft; the lifecycle moves it on in the same push.
+    status: 'draft',
     person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
     created_at: now,
     updated_at: now,
@@ -127,12 +137,10 @@ function checkIfMatch(ifMatch: IfMatch | undefined, currentVersion: number | und
   }
 }
 
-function changesOf(before: PlanRow, after: PlanRow, isNew: boolean, at: Date): NewPlanChange[] {
+// Each state change follows as its own status_changed row (lifecycle.service.ts).
+function changesOf(after: PlanRow, isNew: boolean, at: Date): NewPlanChange[] {
   const base = { planId: after.id, organisation: after.organisation, version: after.current_version, at };
-  if (isNew) return [{ ...base, kind: 'plan_created', status: after.status }];
-  const changes: NewPlanChange[] = [{ ...base, kind: 'version_created', status: after.status }];
-  if (before.status !== after.status) changes.push({ ...base, kind: 'status_changed', status: after.status });
-  return changes;
+  return [{ ...base, kind: isNew ? 'plan_created' : 'version_created', status: after.status }];
 }
 
 function result(created: boolean, row: PlanRow, warnings: FieldIssue[]): PushResult {

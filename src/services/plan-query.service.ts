@@ -6,11 +6,14 @@ import {
   type VersionSummaryRow,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
+import { stockholmDate } from '../domain/calendar-date.js';
 import type { Plan } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
 import { notFound } from './errors.js';
+import { currentVersion, loadLifecycle } from './lifecycle.service.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { personIndex } from './plan-content.js';
+import { readConsentRecords } from './plan-records.service.js';
 import { assemblePlanStatus, derivePlanStatus, type PlanStatusView } from './plan-status.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,13 +71,25 @@ export async function getPlanStatus(
   caller: Caller,
   id: string,
 ): Promise<PlanStatusView> {
-  const { plan } = await getPlanVersion(ctx, caller, id);
-  // Read the row after the document: a push in between only makes the row newer, never older.
-  return assemblePlanStatus(await ownPlan(ctx, caller, id), plan);
+  if (!UUID.test(id)) throw notFound('The plan');
+  // One snapshot: the row, its version, signatures, submissions and records as of one moment.
+  return ctx.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const row = await findPlan(trx, caller.organisation, id);
+      if (!row) throw notFound('The plan');
+      const current = await currentVersion(trx, ctx, row);
+      const loaded = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
+      return assemblePlanStatus(row, current, loaded, await readConsentRecords(trx, ctx, row.id));
+    });
 }
 
 export interface PlanListFilter {
   status?: string;
+  /** Only plans with (true) or without (false) an overdue reason as last evaluated. */
+  overdue?: boolean;
   unitId?: string;
   cursor?: string;
   limit: number;
@@ -93,6 +108,7 @@ export async function listOwnPlans(
   const rows = await listPlans(ctx.db, {
     organisation: caller.organisation,
     ...(filter.status !== undefined && { status: filter.status }),
+    ...(filter.overdue !== undefined && { overdue: filter.overdue }),
     ...(filter.unitId !== undefined && { unitId: filter.unitId }),
     ...(filter.cursor !== undefined && { after: decodeCursor(filter.cursor) }),
     limit: filter.limit + 1,

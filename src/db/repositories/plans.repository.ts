@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor, Tx } from '../database.js';
-import type { NewPlanRow, PlanRow, PlanVersionRow } from '../schema.js';
+import type { Database, NewPlanRow, PlanRow, PlanVersionRow } from '../schema.js';
 
 export interface PlanSourceKey {
   organisation: string;
@@ -119,6 +119,8 @@ export async function listPlanVersions(db: Executor, planId: string): Promise<Ve
 export interface PlanListQuery {
   organisation: string;
   status?: string;
+  /** Plans with (true) or without (false) a row in plan_overdue. */
+  overdue?: boolean;
   unitId?: string;
   personIndex?: string;
   /** Keyset position: rows strictly after (createdAt, id). */
@@ -129,6 +131,13 @@ export interface PlanListQuery {
 export async function listPlans(db: Executor, q: PlanListQuery): Promise<PlanRow[]> {
   let query = db.selectFrom('plans').selectAll().where('organisation', '=', q.organisation);
   if (q.status !== undefined) query = query.where('status', '=', q.status);
+  if (q.overdue !== undefined) {
+    const overdue = (eb: ExpressionBuilder<Database, 'plans'>) =>
+      eb.exists(
+        eb.selectFrom('plan_overdue').select('plan_id').whereRef('plan_overdue.plan_id', '=', 'plans.id'),
+      );
+    query = query.where((eb) => (q.overdue ? overdue(eb) : eb.not(overdue(eb))));
+  }
   if (q.unitId !== undefined) query = query.where('unit_id', '=', q.unitId);
   if (q.personIndex !== undefined) query = query.where('person_index', '=', q.personIndex);
   if (q.after) {

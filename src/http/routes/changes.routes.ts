@@ -13,9 +13,15 @@ const changePageSchema = z
         seq: z.string().describe('Position in the feed; pass the last one seen as ?after='),
         planId: z.uuid(),
         version: z.number().int(),
-        kind: z.string().describe('plan_created, version_created, status_changed, …'),
+        kind: z
+          .string()
+          .describe('plan_created, version_created, status_changed (one per lifecycle transition), overdue'),
         status: z.string(),
         at: z.iso.datetime(),
+        detail: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe('status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since'),
       }),
     ),
     cursor: z.string().describe('Resume with ?after=<cursor>; unchanged when nothing was new'),
@@ -46,6 +52,7 @@ export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
           kind: c.kind,
           status: c.status,
           at: c.at.toISOString(),
+          ...(c.detail && { detail: c.detail }),
         })),
         cursor: page.cursor,
       };

@@ -65,6 +65,7 @@ export function nativePlanRoutes(app: FastifyInstance, ctx: ServiceContext): voi
           plan: parsed.plan,
           warnings: parsed.warnings,
           ifMatch: parseIfMatch(request.headers['if-match']),
+          requestId: request.id,
         });
         return sendPushResult(reply, result);
       },

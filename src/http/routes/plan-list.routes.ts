@@ -16,8 +16,13 @@ const listQuery = z.object({
     .string()
     .regex(/^[a-z_]{1,40}$/)
     .optional()
-    .describe('Lifecycle state, e.g. draft, established, communicated'),
+    .describe('Lifecycle state: draft, established, communicated, signed, submitted, acknowledged'),
   unit: z.string().min(1).max(200).optional().describe("The provider's unit id (enhet)"),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('Only plans that are (true) or are not (false) overdue, as of the last evaluation'),
   cursor: z.string().max(512).optional().describe('Opaque; the nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
@@ -43,10 +48,11 @@ export function planListRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       response: { 200: pageSchema, ...problemResponses(400, 401, 403) },
     },
     handler: async (request) => {
-      const { status, unit, cursor, limit } = request.query;
+      const { status, unit, overdue, cursor, limit } = request.query;
       const page = await listOwnPlans(ctx, callerOf(request), {
         limit,
         ...(status !== undefined && { status }),
+        ...(overdue !== undefined && { overdue }),
         ...(unit !== undefined && { unitId: unit }),
         ...(cursor !== undefined && { cursor }),
       });

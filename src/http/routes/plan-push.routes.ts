@@ -37,6 +37,7 @@ export function planPushRoutes(app: FastifyInstance, ctx: ServiceContext): void 
         plan: parsed.plan,
         warnings: [],
         ifMatch: parseIfMatch(request.headers['if-match']),
+        requestId: request.id,
       });
       return sendPushResult(reply, result);
     },

@@ -6,6 +6,7 @@ import { getPlanStatus, getPlanVersion, getPlanVersions } from '../../services/p
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { contentETag, ifNoneMatchHits, versionETag } from '../etag.js';
+import { planStatusSchema } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
 import { canonicalPlanBody, planIdParams } from '../schemas.js';
 
@@ -22,18 +23,6 @@ const versionsSchema = z
     ),
   })
   .meta({ id: 'PlanVersions' });
-
-const statusSchema = z
-  .object({
-    id: z.uuid(),
-    version: z.number().int(),
-    status: z.string(),
-    dates: z.record(z.string(), z.string()),
-    missingContent: z.array(z.object({ key: z.string(), wording: z.string(), paths: z.array(z.string()) })),
-    signatures: z.array(z.record(z.string(), z.unknown())),
-    updatedAt: z.iso.datetime(),
-  })
-  .meta({ id: 'PlanStatus' });
 
 const cacheHeaders = z.looseObject({ 'if-none-match': z.string().optional() });
 
@@ -81,11 +70,12 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
 
   r.get('/v1/plans/:id/status', {
     schema: {
-      summary: 'Lifecycle state, dates, missing content and signatures of a plan',
+      summary:
+        'Lifecycle state, deadlines, overdue reasons, missing content, signatures, submissions and consents of a plan',
       tags: ['status'],
       params: planIdParams,
       headers: cacheHeaders,
-      response: { 200: statusSchema, 304: z.null(), ...problemResponses(401, 403, 404) },
+      response: { 200: planStatusSchema, 304: z.null(), ...problemResponses(401, 403, 404) },
     },
     handler: async (request, reply) => {
       const status = await getPlanStatus(ctx, callerOf(request), request.params.id);

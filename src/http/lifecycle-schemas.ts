@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { SIGNATURE_ROLES } from '../domain/codes.js';
+import { OVERDUE_CODES } from '../domain/lifecycle/deadlines.js';
+import { LIFECYCLE_STATES } from '../domain/lifecycle/lifecycle.js';
+import { signatureSchema } from '../domain/plan.js';
+import { policySchema } from '../domain/policy/policy.js';
+
+const date = z.string().describe('A Stockholm calendar date, YYYY-MM-DD');
+const missingItem = z.object({ key: z.string(), wording: z.string(), paths: z.array(z.string()) });
+
+export const overdueReasonSchema = z
+  .object({ code: z.enum(OVERDUE_CODES), dueOn: date, overdueSince: date })
+  .meta({ id: 'OverdueReason' });
+
+export const consentStatusSchema = z
+  .object({
+    covers: z.string(),
+    given: z.boolean(),
+    date,
+    source: z.enum(['plan', 'record']),
+    history: z.array(z.object({ given: z.boolean(), date, source: z.enum(['plan', 'record']) })),
+  })
+  .meta({ id: 'ConsentStatus' });
+
+const recordedSignature = z.object({
+  role: z.enum(SIGNATURE_ROLES),
+  signed: z.boolean(),
+  name: z.string().optional(),
+  date: date.optional(),
+  method: z.string().optional(),
+  reason: z.string().optional(),
+  version: z.number().int(),
+  signedContentHash: z.string(),
+  source: z.enum(['document', 'api']),
+  current: z.boolean().describe("Bound to the current version's content: counts in the current round"),
+  recordedAt: z.iso.datetime(),
+});
+
+export const planStatusSchema = z
+  .object({
+    id: z.uuid(),
+    version: z.number().int(),
+    status: z.enum(LIFECYCLE_STATES),
+    sourceSystem: z.string(),
+    unitId: z.string(),
+    dates: z.record(z.string(), z.string()),
+    waitingFor: z.array(
+      z.object({
+        code: z.string(),
+        missing: z.array(missingItem).optional(),
+        roles: z.array(z.string()).optional(),
+        submissionId: z.string().optional(),
+      }),
+    ),
+    missingContent: z.array(missingItem),
+    deadlines: z.object({
+      establishBy: date,
+      followUp: z.object({
+        date,
+        source: z.enum(['plan', 'policy']),
+        planDate: date,
+        policyLatest: date,
+        policyCountsFrom: z.enum(['established', 'drawn_up']),
+      }),
+      signaturesDueBy: date.optional(),
+      signOffReminderOn: date.optional(),
+    }),
+    overdue: z.array(overdueReasonSchema),
+    signatures: z.array(recordedSignature),
+    signing: z.object({
+      signedContentHash: z.string(),
+      required: z.array(
+        z.object({ role: z.string(), satisfiedBy: z.enum(['signature', 'refusal']).nullable() }),
+      ),
+      outstanding: z.array(z.string()),
+      complete: z.boolean(),
+      notRequiredRoles: z.array(z.string()),
+    }),
+    submissionDue: z.boolean(),
+    submissions: z.array(
+      z.object({
+        id: z.uuid(),
+        version: z.number().int(),
+        status: z.string(),
+        createdAt: z.iso.datetime(),
+        deliveredAt: z.iso.datetime().nullable(),
+        acknowledgedAt: z.iso.datetime().nullable(),
+      }),
+    ),
+    plannerNotification: z.enum(['not_required', 'present', 'missing']),
+    consents: z.array(consentStatusSchema),
+    policy: z.object({ source: z.enum(['unit', 'organisation', 'default']), rules: policySchema }),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'PlanStatus' });
+
+const version = z
+  .number()
+  .int()
+  .min(1)
+  .optional()
+  .describe('The version the signer saw; refused with 409 when it is no longer current');
+const [signedSignature, refusedSignature] = signatureSchema.options;
+
+export const signatureBody = z
+  .discriminatedUnion('signed', [signedSignature.extend({ version }), refusedSignature.extend({ version })])
+  .meta({
+    id: 'SignatureInput',
+    description: 'A signature (role, name, date, method) or a refusal with its reason',
+  });
+
+export const signatureResultSchema = z
+  .object({
+    planId: z.uuid(),
+    version: z.number().int(),
+    signedContentHash: z.string(),
+    signature: z.record(z.string(), z.unknown()),
+    status: z.enum(LIFECYCLE_STATES),
+  })
+  .meta({ id: 'SignatureResult' });
+
+const storedDeviation = z.object({
+  id: z.uuid(),
+  kind: z.enum(['deviation', 'event']),
+  date,
+  text: z.string(),
+  recordedBy: z.string(),
+  recordedAt: z.iso.datetime(),
+});
+
+export const deviationResultSchema = storedDeviation.meta({ id: 'Deviation' });
+
+export const compilationSchema = z
+  .object({
+    planId: z.uuid(),
+    month: z.string(),
+    deviations: z.array(storedDeviation),
+    events: z.array(storedDeviation),
+  })
+  .meta({ id: 'MonthlyCompilation' });
+
+export const storedPolicySchema = z
+  .object({
+    organisation: z.string(),
+    unitId: z.string().nullable(),
+    policy: policySchema,
+    updatedAt: z.iso.datetime(),
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'StoredPolicy' });
+
+export const policyBody = policySchema
+  .partial()
+  .required({ preset: true })
+  .meta({ id: 'PolicyInput', description: 'A preset (omsorg, lss) and the fields that differ from it' });

@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { deviationSchema, monthSchema } from '../../domain/lifecycle/deviations.js';
+import { consentSchema } from '../../domain/plan.js';
+import type { ServiceContext } from '../../services/context.js';
+import { deviationsOfMonth, recordConsent, recordDeviation } from '../../services/plan-records.service.js';
+import { signPlan } from '../../services/signatures.service.js';
+import { callerOf } from '../auth/authentication.js';
+import {
+  compilationSchema,
+  consentStatusSchema,
+  deviationResultSchema,
+  signatureBody,
+  signatureResultSchema,
+} from '../lifecycle-schemas.js';
+import { problemResponses } from '../problem.js';
+import { planIdParams } from '../schemas.js';
+
+const deviationView = <T extends { recordedAt: Date }>(d: T) => ({
+  ...d,
+  recordedAt: d.recordedAt.toISOString(),
+});
+
+/** Signatures, deviations and consents of a plan: what happens to it besides its versions. */
+export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/v1/plans/:id/signatures', {
+    schema: {
+      summary: 'Record a signature, or a refusal with its reason, for the current version',
+      tags: ['status'],
+      params: planIdParams,
+      body: signatureBody,
+      response: {
+        200: signatureResultSchema.describe('Already recorded for this content: nothing changed'),
+        201: signatureResultSchema.describe('Recorded'),
+        ...problemResponses(400, 401, 403, 404, 409, 422),
+      },
+    },
+    handler: async (request, reply) => {
+      const { version, ...signature } = request.body;
+      const { created, ...result } = await signPlan(ctx, callerOf(request), request.params.id, {
+        signature,
+        ...(version !== undefined && { version }),
+        requestId: request.id,
+      });
+      return reply.code(created ? 201 : 200).send(result);
+    },
+  });
+
+  r.post('/v1/plans/:id/deviations', {
+    schema: {
+      summary: 'Record a deviation from the plan or an event of importance (avvikelse, händelse av vikt)',
+      tags: ['status'],
+      params: planIdParams,
+      body: deviationSchema,
+      response: { 201: deviationResultSchema, ...problemResponses(400, 401, 403, 404, 422) },
+    },
+    handler: async (request, reply) => {
+      const stored = await recordDeviation(ctx, callerOf(request), request.params.id, request.body);
+      return reply.code(201).send(deviationView(stored));
+    },
+  });
+
+  r.get('/v1/plans/:id/deviations', {
+    schema: {
+      summary: "One month's deviations and events, for the contact person's monthly compilation",
+      tags: ['status'],
+      params: planIdParams,
+      querystring: z.object({
+        month: monthSchema.optional().describe('YYYY-MM; the month before today when left out'),
+      }),
+      response: { 200: compilationSchema, ...problemResponses(400, 401, 403, 404) },
+    },
+    handler: async (request) => {
+      const compiled = await deviationsOfMonth(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.query.month,
+      );
+      return {
+        ...compiled,
+        deviations: compiled.deviations.map(deviationView),
+        events: compiled.events.map(deviationView),
+      };
+    },
+  });
+
+  r.post('/v1/plans/:id/consents', {
+    schema: {
+      summary: 'Record a renewed (given: true) or withdrawn (given: false) consent (samtycke)',
+      tags: ['status'],
+      params: planIdParams,
+      body: consentSchema,
+      response: {
+        201: z.object({ planId: z.uuid(), consents: z.array(consentStatusSchema) }),
+        ...problemResponses(400, 401, 403, 404, 422),
+      },
+    },
+    handler: async (request, reply) => {
+      const result = await recordConsent(ctx, callerOf(request), request.params.id, request.body);
+      return reply.code(201).send(result);
+    },
+  });
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { StoredPolicy } from '../../db/repositories/policies.repository.js';
+import { buildPolicy } from '../../domain/policy/resolve.js';
+import type { ServiceContext } from '../../services/context.js';
+import { checkOwnOrganisation, getPolicy, setPolicy } from '../../services/policies.service.js';
+import { callerOf } from '../auth/authentication.js';
+import { policyBody, storedPolicySchema } from '../lifecycle-schemas.js';
+import { problemResponses } from '../problem.js';
+
+const orgParams = z.object({
+  org: z
+    .string()
+    .regex(/^\d{4}$/)
+    .describe('The organisation (kommunkod)'),
+});
+const unitParams = orgParams.extend({
+  unit: z.string().min(1).max(200).describe("The provider's unit id (enhet)"),
+});
+
+const view = (p: StoredPolicy) => ({ ...p, updatedAt: p.updatedAt.toISOString() });
+
+/** Admin API: an organisation's policy and its units' (routine rules as data). */
+export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const responses = { 200: storedPolicySchema, ...problemResponses(400, 401, 403, 404, 422) };
+
+  r.put('/v1/admin/policies/:org', {
+    schema: {
+      summary: "Set the organisation's policy: a preset and the fields that differ",
+      tags: ['admin'],
+      params: orgParams,
+      body: policyBody,
+      response: responses,
+    },
+    handler: async (request) => {
+      const caller = callerOf(request);
+      checkOwnOrganisation(caller, request.params.org);
+      const { preset, ...overrides } = request.body;
+      const stored = await setPolicy(
+        ctx,
+        { organisation: request.params.org, unitId: null },
+        buildPolicy(preset, overrides),
+        { actor: caller.clientId, requestId: request.id },
+      );
+      return view(stored);
+    },
+  });
+
+  r.put('/v1/admin/policies/:org/units/:unit', {
+    schema: {
+      summary: "Set a unit's policy; it replaces the organisation's for the unit's plans",
+      tags: ['admin'],
+      params: unitParams,
+      body: policyBody,
+      response: responses,
+    },
+    handler: async (request) => {
+      const caller = callerOf(request);
+      checkOwnOrganisation(caller, request.params.org);
+      const { preset, ...overrides } = request.body;
+      const stored = await setPolicy(
+        ctx,
+        { organisation: request.params.org, unitId: request.params.unit },
+        buildPolicy(preset, overrides),
+        { actor: caller.clientId, requestId: request.id },
+      );
+      return view(stored);
+    },
+  });
+
+  r.get('/v1/admin/policies/:org', {
+    schema: { summary: "The organisation's policy", tags: ['admin'], params: orgParams, response: responses },
+    handler: async (request) => {
+      checkOwnOrganisation(callerOf(request), request.params.org);
+      return view(await getPolicy(ctx, { organisation: request.params.org, unitId: null }));
+    },
+  });
+
+  r.get('/v1/admin/policies/:org/units/:unit', {
+    schema: { summary: "A unit's policy", tags: ['admin'], params: unitParams, response: responses },
+    handler: async (request) => {
+      checkOwnOrganisation(callerOf(request), request.params.org);
+      return view(await getPolicy(ctx, { organisation: request.params.org, unitId: request.params.unit }));
+    },
+  });
+}

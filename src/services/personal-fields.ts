@@ -1,0 +1,31 @@
+import { encryptionContexts } from '../crypto/contexts.js';
+import type { FieldCipher } from '../crypto/field-cipher.js';
+import type { RecordedSignature } from '../domain/lifecycle/signatures.js';
+
+/**
+ * Names, refusal reasons, deviation texts and consent wordings are personal data: they are
+ * stored encrypted (text form), bound to their plan, and opened only on the way out.
+ */
+export function sealSignature<S extends RecordedSignature>(cipher: FieldCipher, planId: string, s: S): S {
+  return s.signed
+    ? { ...s, name: cipher.encryptText(s.name, encryptionContexts.signatureName(planId)) }
+    : { ...s, reason: cipher.encryptText(s.reason, encryptionContexts.signatureReason(planId)) };
+}
+
+export function openSignature<S extends RecordedSignature>(cipher: FieldCipher, planId: string, s: S): S {
+  return s.signed
+    ? { ...s, name: cipher.decryptText(s.name, encryptionContexts.signatureName(planId)) }
+    : { ...s, reason: cipher.decryptText(s.reason, encryptionContexts.signatureReason(planId)) };
+}
+
+export const sealDeviationText = (cipher: FieldCipher, planId: string, text: string): string =>
+  cipher.encryptText(text, encryptionContexts.deviationText(planId));
+
+export const openDeviationText = (cipher: FieldCipher, planId: string, text: string): string =>
+  cipher.decryptText(text, encryptionContexts.deviationText(planId));
+
+export const sealConsentCovers = (cipher: FieldCipher, planId: string, covers: string): string =>
+  cipher.encryptText(covers, encryptionContexts.consentCovers(planId));
+
+export const openConsentCovers = (cipher: FieldCipher, planId: string, covers: string): string =>
+  cipher.decryptText(covers, encryptionContexts.consentCovers(planId));

@@ -1,0 +1,62 @@
+import { lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
+import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import {
+  findPolicy,
+  listPlanIdsUnder,
+  type StoredPolicy,
+  upsertPolicy,
+} from '../db/repositories/policies.repository.js';
+import type { PolicyResult } from '../domain/policy/resolve.js';
+import type { Caller, ServiceContext } from './context.js';
+import { forbidden, invalidRequest, notFound } from './errors.js';
+import { type Actor, reassessPlan } from './lifecycle.service.js';
+
+export interface PolicyScope {
+  organisation: string;
+  /** A unit of the organisation; null for the organisation's own policy. */
+  unitId: string | null;
+}
+
+/**
+ * Stores a policy (built by `buildPolicy` or `policyFromFlags`) for an organisation or one of
+ * its units, and re-derives the plans it governs in the same transaction: a changed rule can
+ * move a plan (a role no longer required completes its signing round) and its deadlines, and
+ * those transitions and overdue changes appear in the change feed like any other.
+ */
+export async function setPolicy(
+  ctx: ServiceContext,
+  scope: PolicyScope,
+  built: PolicyResult,
+  by: Actor,
+): Promise<StoredPolicy> {
+  if (!built.ok) throw invalidRequest(built.issues, 'The policy is not valid');
+  return ctx.db.transaction().execute(async (trx) => {
+    const stored = await upsertPolicy(trx, {
+      ...scope,
+      policy: built.policy,
+      updatedAt: ctx.clock(),
+      updatedBy: by.actor,
+    });
+    const changes: NewPlanChange[] = [];
+    for (const id of await listPlanIdsUnder(trx, scope.organisation, scope.unitId)) {
+      const row = await lockOwnPlan(trx, scope.organisation, id);
+      if (row) changes.push(...(await reassessPlan(trx, ctx, row, by)).changes);
+    }
+    await appendPlanChanges(trx, changes);
+    return stored;
+  });
+}
+
+export async function getPolicy(ctx: ServiceContext, scope: PolicyScope): Promise<StoredPolicy> {
+  const stored = await findPolicy(ctx.db, scope.organisation, scope.unitId);
+  if (!stored)
+    throw notFound(scope.unitId === null ? 'A policy of the organisation' : 'A policy of the unit');
+  return stored;
+}
+
+/** An admin manages its own organisation's policies only. */
+export function checkOwnOrganisation(caller: Caller, organisation: string): void {
+  if (caller.organisation !== organisation) {
+    throw forbidden("An admin may only manage its own organisation's policies");
+  }
+}
