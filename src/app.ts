@@ -7,11 +7,13 @@ import type { Db } from './db/database.js';
 import type { PlanDocumentCodec } from './db/plan-document-codec.js';
 import { registerAuditLog } from './http/audit/audit-log.js';
 import { registerAuthentication, registerAuthorization } from './http/auth/authentication.js';
+import { registerAdminPages } from './http/admin/admin-pages.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRouteRegistry } from './http/route-registry.js';
 import { auditRoutes } from './http/routes/audit.routes.js';
+import { adminDeliveryRoutes } from './http/routes/admin-deliveries.routes.js';
 import { changesRoutes } from './http/routes/changes.routes.js';
 import { complianceRoutes } from './http/routes/compliance.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
@@ -25,6 +27,7 @@ import { policyRoutes } from './http/routes/policies.routes.js';
 import { registerRateLimit } from './http/security/rate-limit.js';
 import { registerSecurityHeaders } from './http/security/security-headers.js';
 import { registerZodCompilers } from './http/zod-compilers.js';
+import type { Queues } from './jobs/queues.js';
 import type { Logger } from './logger.js';
 import type { Clock, ServiceContext } from './services/context.js';
 
@@ -33,6 +36,8 @@ export interface AppDependencies {
   config: Readonly<Config>;
   db: Db;
   redis: Redis;
+  /** The BullMQ queues (opened on first use): the relay publishes to them, admins look into them. */
+  queues: Queues;
   logger: Logger;
   clock: Clock;
   codec: PlanDocumentCodec;
@@ -86,6 +91,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   changesRoutes(app, ctx);
   nativePlanRoutes(app, ctx);
   planDocumentRoutes(app, ctx);
+  adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
+  await registerAdminPages(app, { ctx, queues: deps.queues, redis: deps.redis });
   lifecycleRoutes(app, ctx);
   complianceRoutes(app, ctx);
   policyRoutes(app, ctx);

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createFieldCipher } from './crypto/field-cipher.js';
 import { createDatabase } from './db/database.js';
 import { encryptedPlanDocumentCodec } from './db/plan-document-codec.js';
+import { createQueues, type Queues, type QueuesOptions } from './jobs/queues.js';
 import { createLogger, type Logger } from './logger.js';
 
 /**
@@ -39,6 +40,7 @@ export function createDependencies(
     db: createDatabase(config.databaseUrl),
     redis,
     logger,
+    queues: lazyQueues({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),
     clock: () => new Date(),
     codec: encryptedPlanDocumentCodec(cipher),
     cipher,
@@ -46,5 +48,21 @@ export function createDependencies(
 }
 
 export async function closeDependencies(deps: AppDependencies): Promise<void> {
-  await Promise.allSettled([deps.db.destroy(), deps.redis.quit()]);
+  await Promise.allSettled([deps.db.destroy(), deps.redis.quit(), deps.queues.close()]);
+}
+
+// BullMQ queues connect when created; commands that never touch a queue should not open connections.
+function lazyQueues(options: QueuesOptions): Queues {
+  let queues: Queues | undefined;
+  const open = () => {
+    queues ??= createQueues(options);
+    return queues;
+  };
+  return {
+    queue: (name) => open().queue(name),
+    publish: (jobs) => open().publish(jobs),
+    close: async () => {
+      await queues?.close();
+    },
+  };
 }

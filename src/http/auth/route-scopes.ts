@@ -29,6 +29,9 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'POST /v1/plans/:id/submissions': 'submissions:write',
   'GET /v1/inbox': 'inbox:read',
   'POST /v1/inbox/:id/ack': 'inbox:read',
+  'GET /v1/admin/deliveries': 'viewer',
+  'POST /v1/admin/deliveries/:id/retry': 'admin',
+  'POST /v1/admin/deliveries/retry': 'admin',
   'GET /v1/admin/audit': 'viewer',
   'POST /v1/admin/audit/search': 'admin',
 };

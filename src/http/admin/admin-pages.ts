@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Queues } from '../../jobs/queues.js';
+import type { ServiceContext } from '../../services/context.js';
+import { createAdminSessions } from './admin-session.js';
+import { registerDashboard } from './dashboard.js';
+import { loginRoutes } from './login.routes.js';
+
+/** A working day: an admin logs in once in the morning. */
+const SESSION_TTL_SECONDS = 8 * 60 * 60;
+
+/** The browser side of administration: login and logout, and the queue dashboard. */
+export async function registerAdminPages(
+  app: FastifyInstance,
+  deps: { ctx: ServiceContext; queues: Queues; redis: Redis },
+): Promise<void> {
+  const sessions = createAdminSessions(deps.redis, deps.ctx, SESSION_TTL_SECONDS);
+  await loginRoutes(app, { ctx: deps.ctx, sessions, sessionTtlSeconds: SESSION_TTL_SECONDS });
+  await registerDashboard(app, { ctx: deps.ctx, queues: deps.queues, sessions });
+}

@@ -1,0 +1,134 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { findActiveClientByKeyHash } from '../../db/repositories/clients.repository.js';
+import { authenticate } from '../../services/clients.service.js';
+import type { Caller, ServiceContext } from '../../services/context.js';
+import { grants } from '../auth/route-scopes.js';
+
+/**
+ * Browser sessions of the admin pages. A browser cannot send a Bearer header when it
+ * navigates, so the login page trades an API key for a cookie holding an opaque session id.
+ * Redis keeps the hash of the id (so a Redis dump is no session) with the hash of the key, and
+ * every request looks the client up again: a revoked key ends its sessions at once.
+ */
+export interface AdminSessions {
+  /** A new session for a valid key; the id to put in the cookie. */
+  create(keyHash: string): Promise<string>;
+  /** The client behind a session id, while the session lives and the key is not revoked. */
+  find(sessionId: string): Promise<Caller | null>;
+  destroy(sessionId: string): Promise<void>;
+}
+
+export const SESSION_COOKIE = 'planbrygga_admin';
+/** Only the admin pages and their API see the cookie, never /v1. */
+const COOKIE_PATH = '/admin';
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+export function createAdminSessions(redis: Redis, ctx: ServiceContext, ttlSeconds: number): AdminSessions {
+  const keyOf = (sessionId: string) =>
+    `admin-session:${createHash('sha256').update(sessionId).digest('hex')}`;
+  return {
+    async create(keyHash) {
+      const sessionId = randomBytes(32).toString('base64url');
+      await redis.set(keyOf(sessionId), keyHash, 'EX', ttlSeconds);
+      return sessionId;
+    },
+    async find(sessionId) {
+      if (!SESSION_ID.test(sessionId)) return null;
+      const keyHash = await redis.get(keyOf(sessionId));
+      if (!keyHash) return null;
+      const client = await findActiveClientByKeyHash(ctx.db, keyHash);
+      return client
+        ? { clientId: client.id, organisation: client.organisation, scopes: client.scopes }
+        : null;
+    },
+    async destroy(sessionId) {
+      if (SESSION_ID.test(sessionId)) await redis.del(keyOf(sessionId));
+    },
+  };
+}
+
+/** Whether a caller may see the admin pages at all (admin, or the read-only viewer). */
+export function mayOperate(caller: Caller): boolean {
+  return grants(caller.scopes, 'viewer');
+}
+
+export function mayChange(caller: Caller): boolean {
+  return grants(caller.scopes, 'admin');
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+
+/** How the caller of an admin page proved who it is: a Bearer key (scripts) or a session cookie (browsers). */
+export type AdminCredential = { caller: Caller; via: 'bearer' | 'session' };
+
+export async function adminCaller(
+  request: FastifyRequest,
+  ctx: ServiceContext,
+  sessions: AdminSessions,
+): Promise<AdminCredential | null> {
+  const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  if (key) {
+    const caller = await authenticate(ctx, key);
+    return caller ? { caller, via: 'bearer' } : null;
+  }
+  const sessionId = sessionIdOf(request);
+  const caller = sessionId ? await sessions.find(sessionId) : null;
+  return caller ? { caller, via: 'session' } : null;
+}
+
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  sessionId: string,
+  maxAgeSeconds: number,
+): void {
+  const secure = isHttps(request) ? '; Secure' : '';
+  reply.header(
+    'set-cookie',
+    `${SESSION_COOKIE}=${sessionId}; Path=${COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure}`,
+  );
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  const secure = isHttps(request) ? '; Secure' : '';
+  reply.header(
+    'set-cookie',
+    `${SESSION_COOKIE}=; Path=${COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Strict${secure}`,
+  );
+}
+
+// Behind a TLS-terminating proxy the connection is plain HTTP; the proxy's header only makes the cookie stricter.
+function isHttps(request: FastifyRequest): boolean {
+  const forwarded = String(request.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
+  return request.protocol === 'https' || forwarded === 'https';
+}
+
+/**
+ * CSRF check for a state-changing request made with the session cookie. SameSite=Strict
+ * already keeps the cookie off cross-site requests; the Origin check is the second lock (and
+ * the only one in browsers that ignore SameSite). Without Origin, Sec-Fetch-Site must say
+ * same-origin; a request with neither is refused.
+ */
+export function isSameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin) {
+    try {
+      return new URL(origin).host === request.headers.host;
+    } catch {
+      return false;
+    }
+  }
+  return request.headers['sec-fetch-site'] === 'same-origin';
+}
