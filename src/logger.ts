@@ -50,12 +50,24 @@ function maskError(error: Error): Record<string, unknown> {
   return maskDeep({ ...serialized }) as Record<string, unknown>;
 }
 
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+}
+
+// The request line fastify logs: a client may put a personnummer in a URL by mistake.
+function maskRequest(req: LoggedRequest): Record<string, unknown> {
+  return { method: req.method, url: maskIdentityNumbers(req.url), host: req.host, remoteAddress: req.ip };
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      serializers: { err: maskError, error: maskError },
+      serializers: { err: maskError, error: maskError, req: maskRequest },
       formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {

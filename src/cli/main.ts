@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { clientsCommand } from './commands/clients.command.js';
+import { keysCommand } from './commands/keys.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { openapiCommand } from './commands/openapi.command.js';
 import { serveCommand } from './commands/serve.command.js';
@@ -14,6 +15,11 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   clients: {
     run: clientsCommand,
     usage: 'clients create --name N --org CODE --scopes a,b   create an API client; prints its key',
+  },
+  keys: {
+    run: keysCommand,
+    usage:
+      'keys status | keys rotate [--batch-size N]   encryption keys in use; re-encrypt with the active key',
   },
   openapi: { run: openapiCommand, usage: 'openapi                        print the OpenAPI document' },
   // Loaded on use: converting files needs no database, Redis or configuration.
