@@ -3,6 +3,8 @@ import { clientsCommand } from './commands/clients.command.js';
 import { keysCommand } from './commands/keys.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { openapiCommand } from './commands/openapi.command.js';
+import { overdueCommand } from './commands/overdue.command.js';
+import { policiesCommand } from './commands/policies.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { UsageError } from './usage-error.js';
 
@@ -22,6 +24,11 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
       'keys status | keys rotate [--batch-size N]   encryption keys in use; re-encrypt with the active key',
   },
   openapi: { run: openapiCommand, usage: 'openapi                        print the OpenAPI document' },
+  policies: {
+    run: policiesCommand,
+    usage: 'policies set --org CODE [--unit ID] --preset omsorg|lss [--FIELD V …] | policies show …',
+  },
+  overdue: { run: overdueCommand, usage: 'overdue scan [--date YYYY-MM-DD]   find overdue plans now' },
   // Loaded on use: converting files needs no database, Redis or configuration.
   convert: {
     run: async (args) => (await import('./commands/convert.command.js')).convertCommand(args),

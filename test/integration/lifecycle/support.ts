@@ -99,3 +99,23 @@ export const contactPersonSigns = {
   date: '2025-01-20',
   method: 'siths',
 };
+
+/** A complete LSS plan (routine 003: bostad med särskild service för vuxna), established, unsigned. */
+export function lssPlan(organisation: string, sourcePlanId: string) {
+  const plan = basePlan(organisation, sourcePlanId);
+  return {
+    ...plan,
+    plan: {
+      ...plan.plan,
+      law: 'LSS',
+      serviceType: { code: 'LSS_BOSTAD_VUXNA', name: 'bostad med särskild service för vuxna' },
+      unit: { id: 'GB-LINDEN', name: 'Gruppbostaden Linden' },
+    },
+    interventions: plan.interventions.map((i) => ({ ...i, legalBasis: 'LSS 9 § 9' })),
+  };
+}
+
+export const communicatedOn = <P extends { dates: Record<string, string | undefined> }>(
+  plan: P,
+  date: string,
+): P => ({ ...plan, dates: { ...plan.dates, communicated: date } }) as P;
