@@ -21,8 +21,9 @@ export async function registerRateLimit(
   limits: HttpLimits,
 ): Promise<void> {
   // Its own connection without an offline queue: with Redis down a count fails at once
-  // instead of holding every request until a reconnect.
-  const store = redis.duplicate({ enableOfflineQueue: false, lazyConnect: false, maxRetriesPerRequest: 0 });
+  // instead of holding every request until a reconnect. It connects on the first request,
+  // so building the app (the openapi command) opens nothing.
+  const store = redis.duplicate({ enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 0 });
   store.on('error', (err: Error) => app.log.warn({ err }, 'rate limit store: redis connection error'));
   app.addHook('onClose', async () => {
     store.disconnect();
@@ -48,6 +49,7 @@ export async function registerRateLimit(
       ? (['client', perClient, limits.rateLimitMax] as const)
       : (['anonymous', perAddress, limits.rateLimitAnonymousMax] as const);
     if (max === 0) return;
+    if (store.status === 'wait') await store.connect().catch(() => undefined);
     return limit(request, reply, limiter, policy, windowSeconds);
   });
 }
