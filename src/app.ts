@@ -8,8 +8,9 @@ import type { PlanDocumentCodec } from './db/plan-document-codec.js';
 import { registerAdminPages } from './http/admin/admin-pages.js';
 import { registerAuditLog } from './http/audit/audit-log.js';
 import { registerAuthentication, registerAuthorization } from './http/auth/authentication.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { answerFrameworkError, registerErrorHandler } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerRouteRegistry } from './http/route-registry.js';
 import { adminDeliveryRoutes } from './http/routes/admin-deliveries.routes.js';
@@ -70,10 +71,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     requestTimeout: deps.config.http.requestTimeoutMs,
     keepAliveTimeout: deps.config.http.keepAliveTimeoutMs,
     bodyLimit: JSON_BODY_LIMIT,
+    frameworkErrors: answerFrameworkError,
   });
 
   registerRouteRegistry(app);
   registerZodCompilers(app);
+  registerJsonBodyParser(app);
   registerErrorHandler(app);
   await registerSecurityHeaders(app, deps.config.http);
   // Identify the caller, count the request against its limit, then refuse or let it through.

@@ -25,6 +25,12 @@ const envSchema = z.object({
   PLANBRYGGA_INDEX_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   PLANBRYGGA_ENCRYPTION_KEYS: z.string().optional(),
   PLANBRYGGA_ENCRYPTION_ACTIVE_KEY: z.string().optional(),
+  RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  DELIVERY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(0).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -54,6 +60,8 @@ export interface Config {
   encryption: Keyring;
   /** True when PLANBRYGGA_ENCRYPTION_KEYS was not set and the public development key is in use. */
   usingDevelopmentEncryptionKey: boolean;
+  /** Dispatch: the outbox relay, workers and outbound deliveries. */
+  dispatch: DispatchConfig;
   /** Abuse limits of the HTTP API (src/http/security). */
   http: HttpLimits;
 }
@@ -69,6 +77,21 @@ export interface HttpLimits {
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
   keepAliveTimeoutMs: number;
+}
+
+export interface DispatchConfig {
+  /** How often an idle outbox relay looks for new rows. */
+  relayPollIntervalMs: number;
+  /** One delivery attempt gives up after this long and is retried. */
+  deliveryTimeoutMs: number;
+  /** First retry delay; it doubles per attempt (with full jitter) up to an hour. */
+  retryBaseMs: number;
+  /** Jobs one worker process runs at once per queue. */
+  workerConcurrency: number;
+  /** A job whose worker died runs again elsewhere after at most about twice this long. */
+  lockDurationMs: number;
+  /** On SIGTERM/SIGINT: how long in-flight work may finish before it is aborted and released. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +122,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     usingDevelopmentIndexKey: e.PLANBRYGGA_INDEX_KEY === undefined,
     encryption,
     usingDevelopmentEncryptionKey: e.PLANBRYGGA_ENCRYPTION_KEYS === undefined,
+    dispatch: Object.freeze({
+      relayPollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+      deliveryTimeoutMs: e.DELIVERY_TIMEOUT_MS,
+      retryBaseMs: e.DELIVERY_RETRY_BASE_MS,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    }),
     http: Object.freeze({
       rateLimitMax: e.RATE_LIMIT_MAX,
       rateLimitAnonymousMax: e.RATE_LIMIT_ANONYMOUS_MAX,

@@ -1,18 +1,29 @@
 import { ConfigError } from '../config.js';
 import { clientsCommand } from './commands/clients.command.js';
+import { destinationsCommand } from './commands/destinations.command.js';
 import { keysCommand } from './commands/keys.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { openapiCommand } from './commands/openapi.command.js';
 import { overdueCommand } from './commands/overdue.command.js';
 import { policiesCommand } from './commands/policies.command.js';
 import { serveCommand } from './commands/serve.command.js';
+import { workerCommand } from './commands/worker.command.js';
 import { UsageError } from './usage-error.js';
 
 /** A CLI command: gets its own arguments, resolves to the exit code. Secrets go to stdout, messages to stderr. */
 export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  serve: { run: serveCommand, usage: 'serve [--no-workers]          run the API (migrates first)' },
+  serve: {
+    run: serveCommand,
+    usage: 'serve [--no-workers]          run the API, the outbox relay and the workers (migrates first)',
+  },
+  worker: { run: workerCommand, usage: 'worker                         run the outbox relay and the workers, no HTTP' },
+  destinations: {
+    run: destinationsCommand,
+    usage:
+      'destinations create --org CODE --kind submission|signoff|planner|status --system S --url URL [--secret whsec_…]',
+  },
   migrate: { run: migrateCommand, usage: 'migrate                        apply pending database migrations' },
   clients: {
     run: clientsCommand,

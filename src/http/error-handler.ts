@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { FieldIssue } from '../domain/field-issue.js';
 import { LifecycleError } from '../domain/lifecycle/errors.js';
@@ -18,8 +18,21 @@ const FRAMEWORK_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: 'The Content-Type header is not valid',
   FST_ERR_CTP_EMPTY_TYPE: 'The Content-Type header is empty',
   FST_ERR_BAD_URL: 'The URL is not valid',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is longer than this API accepts',
   FST_ERR_ASYNC_CONSTRAINT: 'The request could not be routed',
 };
+
+/** Errors fastify's router raises before any route or hook runs (a malformed URL, an overlong id). */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  sendProblem(request, reply, {
+    status: error.statusCode ?? 400,
+    detail: FRAMEWORK_ERRORS[error.code] ?? 'The request was refused',
+  });
+}
 
 /** One error handler for the whole app: every error becomes problem+json; 5xx details stay in the log. */
 export function registerErrorHandler(app: FastifyInstance): void {

@@ -27,11 +27,17 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /v1/admin/policies/:org/units/:unit': 'admin',
   'PUT /v1/admin/policies/:org/units/:unit': 'admin',
   'POST /v1/plans/:id/submissions': 'submissions:write',
+  'GET /v1/plans/:id/submissions/:sid': 'status:read',
+  // The receiving side confirms; it needs no right to submit plans, only to receive them.
+  'POST /v1/plans/:id/submissions/:sid/receipt': 'inbox:read',
   'GET /v1/inbox': 'inbox:read',
   'POST /v1/inbox/:id/ack': 'inbox:read',
   'GET /v1/admin/deliveries': 'viewer',
   'POST /v1/admin/deliveries/:id/retry': 'admin',
   'POST /v1/admin/deliveries/retry': 'admin',
+  'POST /v1/admin/destinations': 'admin',
+  'GET /v1/admin/destinations': 'admin',
+  'DELETE /v1/admin/destinations/:id': 'admin',
   'GET /v1/admin/audit': 'viewer',
   'POST /v1/admin/audit/search': 'admin',
 };

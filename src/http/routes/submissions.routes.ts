@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  getSubmission,
+  recordReceipt,
+  type SubmissionView,
+  submitPlan,
+} from '../../dispatch/submissions.service.js';
+import type { ServiceContext } from '../../services/context.js';
+import { setAuditTarget } from '../audit/audit-log.js';
+import { callerOf } from '../auth/authentication.js';
+import { problemResponses } from '../problem.js';
+import { planIdParams } from '../schemas.js';
+
+export const submissionSchema = z
+  .object({
+    id: z.uuid(),
+    planId: z.uuid(),
+    version: z.number().int().min(1),
+    via: z
+      .enum(['webhook', 'inbox'])
+      .describe('webhook: to a submission destination; inbox: for receivers that pull'),
+    status: z.enum(['queued', 'delivered', 'failed', 'acknowledged']),
+    createdAt: z.iso.datetime(),
+    deliveredAt: z.iso.datetime().nullable(),
+    acknowledgedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Submission' });
+
+const submittedSchema = z
+  .object({
+    planId: z.uuid(),
+    version: z.number().int().min(1),
+    submissions: z.array(submissionSchema).describe('One per submission destination, or one in the inbox'),
+  })
+  .meta({ id: 'Submitted' });
+
+const submissionParams = z.object({
+  id: z.string().describe('The plan id (a UUID)'),
+  sid: z.string().describe('The submission id (a UUID)'),
+});
+
+export function toSubmissionBody(view: SubmissionView) {
+  return {
+    ...view,
+    createdAt: view.createdAt.toISOString(),
+    deliveredAt: view.deliveredAt?.toISOString() ?? null,
+    acknowledgedAt: view.acknowledgedAt?.toISOString() ?? null,
+  };
+}
+
+/** Submission (avgivande) of a finished plan to the case officer (LSS-handläggare), and its receipt. */
+export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/v1/plans/:id/submissions', {
+    schema: {
+      summary: 'Submit (avge) the current version to the case officer: queued for delivery',
+      description:
+        'The plan must be complete (422 names what is missing) and established, communicated and signed (409). ' +
+        "The version is rendered in each submission destination's format and delivered as a signed webhook; " +
+        'an organisation without one gets it in the pull inbox (GET /v1/inbox).',
+      tags: ['submissions'],
+      params: planIdParams,
+      response: { 202: submittedSchema, ...problemResponses(401, 403, 404, 409, 422) },
+    },
+    handler: async (request, reply) => {
+      const submissions = await submitPlan(ctx, callerOf(request), request.params.id, request.id);
+      const first = submissions[0]!;
+      setAuditTarget(request, {
+        planId: first.planId,
+        version: first.version,
+        details: { submissions: submissions.map((s) => s.id) },
+      });
+      return reply
+        .code(202)
+        .header('location', `/v1/plans/${first.planId}/submissions/${first.id}`)
+        .send({
+          planId: first.planId,
+          version: first.version,
+          submissions: submissions.map(toSubmissionBody),
+        });
+    },
+  });
+
+  r.get('/v1/plans/:id/submissions/:sid', {
+    schema: {
+      summary: 'One submission of a plan and how far it got',
+      tags: ['submissions'],
+      params: submissionParams,
+      response: { 200: submissionSchema, ...problemResponses(401, 403, 404) },
+    },
+    handler: async (request) =>
+      toSubmissionBody(await getSubmission(ctx, callerOf(request), request.params.id, request.params.sid)),
+  });
+
+  r.post('/v1/plans/:id/submissions/:sid/receipt', {
+    schema: {
+      summary: "The receiving system's receipt: the plan becomes acknowledged",
+      description:
+        'Idempotent: a second receipt answers the same. A submission that failed cannot be acknowledged (409).',
+      tags: ['submissions'],
+      params: submissionParams,
+      response: { 200: submissionSchema, ...problemResponses(401, 403, 404, 409) },
+    },
+    handler: async (request) =>
+      toSubmissionBody(
+        await recordReceipt(ctx, callerOf(request), request.params.id, request.params.sid, request.id),
+      ),
+  });
+}

@@ -1,0 +1,62 @@
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { closeDependencies, createDependencies } from './compose.js';
+import type { Config } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { type Dispatch, startDispatch } from './dispatch/runtime.js';
+import type { Logger } from './logger.js';
+
+export interface ProcessRoles {
+  /** The HTTP API on HOST:PORT. */
+  http: boolean;
+  /** The outbox relay and the queue workers. */
+  workers: boolean;
+}
+
+export interface RunningProcess {
+  app: FastifyInstance | null;
+  dispatch: Dispatch | null;
+  /** Closes in order: HTTP (no new requests, in-flight ones answered), relay, workers (within the grace time), pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition of a planbrygga process: `serve` is HTTP and workers (or HTTP alone
+ * with `--no-workers`), `worker` is workers alone. Migrates first; SIGTERM and SIGINT close
+ * it gracefully.
+ */
+export async function runProcess(
+  config: Readonly<Config>,
+  roles: ProcessRoles,
+  logger?: Logger,
+): Promise<RunningProcess> {
+  const deps = createDependencies(config, logger);
+  const { applied } = await migrateToLatest(deps.db);
+  if (applied.length) deps.logger.info({ applied }, 'migrations applied');
+  const app = roles.http ? await buildApp(deps) : null;
+  const dispatch = roles.workers ? startDispatch(deps) : null;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app?.close();
+      await dispatch?.close(config.dispatch.shutdownGraceMs);
+      await closeDependencies(deps);
+    })();
+    return closing;
+  };
+  // The hard deadline leaves the workers their grace time and a little to close the pools.
+  closeWithGrace(
+    { delay: config.dispatch.shutdownGraceMs + 5_000, logger: deps.logger },
+    async ({ signal, err }) => {
+      if (err) deps.logger.error({ err }, 'closing after an uncaught error');
+      else deps.logger.info({ signal }, 'closing');
+      await close();
+    },
+  );
+
+  if (app) await app.listen({ port: config.port, host: config.host });
+  deps.logger.info({ http: roles.http, workers: roles.workers }, 'planbrygga started');
+  return { app, dispatch, close };
+}
