@@ -18,7 +18,10 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
     run: serveCommand,
     usage: 'serve [--no-workers]          run the API, the outbox relay and the workers (migrates first)',
   },
-  worker: { run: workerCommand, usage: 'worker                         run the outbox relay and the workers, no HTTP' },
+  worker: {
+    run: workerCommand,
+    usage: 'worker                         run the outbox relay and the workers, no HTTP',
+  },
   destinations: {
     run: destinationsCommand,
     usage:
