@@ -7,6 +7,7 @@ export interface Benchmark {
 }
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
+  'convert-cli': () => import('./convert-cli.js'),
   ingest: () => import('./ingest.js'),
   translate: () => import('./translate.js'),
 };

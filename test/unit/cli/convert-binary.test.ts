@@ -1,0 +1,54 @@
+// The real binary, end to end: bin/planbrygga.js over the compiled dist, with no database or
+// Redis reachable (their URLs point at closed ports) to prove convert does not need them.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const EXAMPLE = join(ROOT, '../shared/formats/examples/lss-gruppbostad-elias.procapita.xml');
+
+let dir: string;
+beforeAll(async () => {
+  // Type errors elsewhere in a shared checkout do not stop tsc from emitting; the tests below judge the result.
+  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+  });
+  dir = await mkdtemp(join(tmpdir(), 'planbrygga-binary-'));
+}, 240_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function planbrygga(args: string[], input?: Buffer) {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/planbrygga.js'), ...args], {
+    input,
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    },
+  });
+}
+
+describe('planbrygga convert (the binary)', () => {
+  it('converts stdin to stdout, validates, and exits 2 on a usage error', async () => {
+    const converted = planbrygga(
+      ['convert', '--from', 'procapita', '--to', 'pulsen-combine'],
+      await readFile(EXAMPLE),
+    );
+    expect(converted.stderr.toString()).toBe('converted 1 of 1 document\n');
+    expect(converted.status).toBe(0);
+    expect(JSON.parse(converted.stdout.toString()).dokumenttyp).toBe('genomforandeplan');
+
+    const file = join(dir, 'elias.pulsen-combine.json');
+    await writeFile(file, converted.stdout);
+    const validated = planbrygga(['validate', '--from', 'pulsen-combine', file]);
+    expect(validated.status).toBe(0);
+
+    const usage = planbrygga(['convert', '--from', 'procapita', '--to', 'excel']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr.toString()).toBe('--to must be one of procapita, lifecare, pulsen-combine, fhir\n');
+  });
+});
