@@ -3,6 +3,7 @@ import { serviceContext } from '../../app.js';
 import { closeDependencies, createDependencies } from '../../compose.js';
 import { loadConfig } from '../../config.js';
 import { isCalendarDate } from '../../domain/calendar-date.js';
+import { createLogger } from '../../logger.js';
 import { scanOverdue } from '../../services/overdue.service.js';
 import { UsageError } from '../usage-error.js';
 
@@ -19,7 +20,9 @@ export async function overdueCommand(args: string[]): Promise<number> {
   if (values.date !== undefined && !isCalendarDate(values.date)) {
     throw new UsageError(`--date must be a date that exists, written YYYY-MM-DD\n${USAGE}`);
   }
-  const deps = createDependencies(loadConfig());
+  const config = loadConfig();
+  // Log lines (warnings about development keys) go to stderr with the messages; stdout is the data.
+  const deps = createDependencies(config, createLogger(config.logLevel, process.stderr));
   try {
     const ctx = serviceContext(deps);
     const report = await scanOverdue(ctx, ...(values.date ? [values.date] : []));

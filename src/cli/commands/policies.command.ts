@@ -3,7 +3,8 @@ import { serviceContext } from '../../app.js';
 import { closeDependencies, createDependencies } from '../../compose.js';
 import { loadConfig } from '../../config.js';
 import { PRESET_NAMES, type PresetName } from '../../domain/policy/policy.js';
-import { POLICY_FLAGS, policyFromFlags } from '../../domain/policy/resolve.js';
+import { POLICY_FLAGS, type PolicyResult, policyFromFlags } from '../../domain/policy/resolve.js';
+import { createLogger } from '../../logger.js';
 import { DomainError } from '../../services/errors.js';
 import { getPolicy, setPolicy } from '../../services/policies.service.js';
 import { UsageError } from '../usage-error.js';
@@ -40,20 +41,20 @@ export async function policiesCommand(args: string[]): Promise<number> {
   if (!org || !/^\d{4}$/.test(org)) throw new UsageError(`--org must be a 4-digit kommunkod\n${USAGE}`);
   const scope = { organisation: org, unitId: unit?.trim() || null };
 
-  const deps = createDependencies(loadConfig());
+  // Checked before connecting anywhere: a bad flag needs no database.
+  const built = sub === 'set' ? policyOfFlags(preset, flags) : undefined;
+  if (built && !built.ok) {
+    for (const issue of built.issues) process.stderr.write(`${issue.path}: ${issue.message}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  // Log lines (warnings about development keys) go to stderr with the messages; stdout is the data.
+  const deps = createDependencies(config, createLogger(config.logLevel, process.stderr));
   try {
     const ctx = serviceContext(deps);
-    if (sub === 'show') {
+    if (!built) {
       process.stdout.write(`${JSON.stringify((await getPolicy(ctx, scope)).policy, null, 2)}\n`);
       return 0;
-    }
-    if (!preset || !(PRESET_NAMES as readonly string[]).includes(preset)) {
-      throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}\n${USAGE}`);
-    }
-    const built = policyFromFlags(preset as PresetName, flags);
-    if (!built.ok) {
-      for (const issue of built.issues) process.stderr.write(`${issue.path}: ${issue.message}\n`);
-      return 2;
     }
     const stored = await setPolicy(ctx, scope, built, { actor: 'cli', requestId: null });
     const where = scope.unitId === null ? `organisation ${org}` : `unit ${scope.unitId} of ${org}`;
@@ -67,4 +68,11 @@ export async function policiesCommand(args: string[]): Promise<number> {
   } finally {
     await closeDependencies(deps);
   }
+}
+
+function policyOfFlags(preset: string | undefined, flags: Record<string, string | undefined>): PolicyResult {
+  if (!preset || !(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}\n${USAGE}`);
+  }
+  return policyFromFlags(preset as PresetName, flags);
 }
