@@ -8,6 +8,7 @@ import {
   updatePlan,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
+import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
 import type { FieldIssue } from '../domain/field-issue.js';
 import type { Plan } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
@@ -93,7 +94,10 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
       updated_at: now,
     });
-    await appendPlanChanges(trx, [...changesOf(updated, isNew, now), ...lifecycle.changes]);
+    const appended = [...changesOf(updated, isNew, now), ...lifecycle.changes];
+    await appendPlanChanges(trx, appended);
+    // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction.
+    await dispatchAfterChanges(trx, ctx, { row: updated, appended, requestId: input.requestId ?? null });
     return result(true, updated, input.warnings);
   });
 }

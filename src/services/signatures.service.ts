@@ -1,5 +1,6 @@
 import { insertSignatures, lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
 import { appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
+import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
 import type { LifecycleState } from '../domain/lifecycle/lifecycle.js';
 import { recordSignature } from '../domain/lifecycle/signatures.js';
 import { signedContentHash } from '../domain/lifecycle/signed-content.js';
@@ -74,6 +75,12 @@ export async function signPlan(
       requestId: input.requestId,
     });
     await appendPlanChanges(trx, reassessed.changes);
+    // A signing that completes the round may submit the plan (lss); in this transaction.
+    await dispatchAfterChanges(trx, ctx, {
+      row: reassessed.row,
+      appended: reassessed.changes,
+      requestId: input.requestId,
+    });
     return { ...base, created: inserted > 0, signature, status: storedState(reassessed.row.status) };
   });
 }
