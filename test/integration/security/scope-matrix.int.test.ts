@@ -48,6 +48,19 @@ beforeAll(async () => {
   own = { ...a, planId: await pushed(a.organisation, a.authorization) };
   other = { ...b, planId: await pushed(b.organisation, b.authorization) };
   for (const scope of SCOPES) keys.set(scope, await bearer(t.deps, own.organisation, [scope]));
+  // So that the policy routes' own-organisation reads find something.
+  for (const url of [
+    `/v1/admin/policies/${a.organisation}`,
+    `/v1/admin/policies/${a.organisation}/units/HT-SODER`,
+  ]) {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url,
+      headers: { authorization: a.authorization },
+      payload: { preset: 'omsorg' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  }
 });
 afterAll(async () => {
   await t.close();
@@ -67,6 +80,13 @@ function pathFor(url: string, target: Target): string {
     return randomUUID();
   });
 }
+
+// Whether every object the path names exists (a sub-resource id like :sid is a random one).
+const namesExisting = (url: string) =>
+  (url.match(/:[A-Za-z]+/g) ?? []).every(
+    (param) =>
+      [':system', ':org', ':unit'].includes(param) || (param === ':id' && url.includes('/plans/:id')),
+  );
 
 // Whether the route names one plan or one organisation in its path: the ones a BOLA probe targets.
 const targetsObject = (url: string) => url.includes('/plans/:id') || url.includes(':org');
@@ -140,7 +160,7 @@ describe('scope matrix', () => {
           );
         }
         if (!allowed) continue;
-        if (method === 'GET' && res.statusCode >= 300) {
+        if (method === 'GET' && namesExisting(url) && res.statusCode >= 300) {
           failures.push(
             `${method} ${url} as ${scope}: a read of its own organisation answers ${describeAnswer(res)}`,
           );
