@@ -11,6 +11,9 @@ export const ELIAS = JSON.parse(
   readFileSync(new URL('lss-gruppbostad-elias.json', EXAMPLES), 'utf8'),
 ) as Plan;
 
+/** The signing secret of the flow's destination: stored encrypted, never in clear either. */
+export const WEBHOOK_SECRET = `whsec_${Buffer.from('planbrygga leak test webhook secret!').toString('base64')}`;
+
 /** Every spelling of the people's identity numbers and every name the examples hold about them. */
 export function secretsOf(...plans: Plan[]): string[] {
   return plans.flatMap((plan) => {
@@ -171,7 +174,31 @@ export async function runFullFlow(app: FastifyInstance, authorization: string, o
       url: `/v1/plans/${first}/signatures`,
       payload: { role: 'relative', signed: false, reason: 'Astrid Lindqvist vill inte skriva under' },
     });
-    await call({ method: 'POST', url: `/v1/plans/${first}/submissions`, payload: {} });
+    await call({
+      method: 'POST',
+      url: `/v1/plans/${first}/deviations`,
+      payload: { kind: 'deviation', date: '2025-03-20', text: 'Astrid Lindqvist föll i badrummet.' },
+    });
+    await call({
+      method: 'POST',
+      url: `/v1/plans/${first}/consents`,
+      payload: { covers: 'Kontakt med Astrid Lindqvists dotter', given: true, date: '2025-03-14' },
+    });
+    await call({
+      method: 'POST',
+      url: '/v1/admin/destinations',
+      payload: {
+        kind: 'submission',
+        system: 'procapita',
+        url: 'https://receiver.example/hook',
+        secret: WEBHOOK_SECRET,
+      },
+    });
+    await call({
+      method: 'POST',
+      url: `/v1/plans/${first}/submissions`,
+      headers: { 'idempotency-key': 'submit' },
+    });
   }
   return { exchanges, ids };
 }
