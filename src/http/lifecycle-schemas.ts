@@ -149,6 +149,17 @@ export const storedPolicySchema = z
   })
   .meta({ id: 'StoredPolicy' });
 
+export const appliedPolicySchema = z
+  .object({
+    organisation: z.string(),
+    unitId: z.string().nullable(),
+    source: z.enum(['unit', 'organisation', 'default']),
+    policy: storedPolicySchema
+      .nullable()
+      .describe('null: no policy is set, each plan follows the preset of its law (SoL omsorg, LSS lss)'),
+  })
+  .meta({ id: 'AppliedPolicy' });
+
 export const policyBody = policySchema
   .partial()
   .required({ preset: true })

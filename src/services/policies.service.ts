@@ -6,9 +6,9 @@ import {
   type StoredPolicy,
   upsertPolicy,
 } from '../db/repositories/policies.repository.js';
-import type { PolicyResult } from '../domain/policy/resolve.js';
+import type { PolicyResult, PolicySource } from '../domain/policy/resolve.js';
 import type { Caller, ServiceContext } from './context.js';
-import { forbidden, invalidRequest, notFound } from './errors.js';
+import { forbidden, invalidRequest } from './errors.js';
 import { type Actor, reassessPlan } from './lifecycle.service.js';
 
 export interface PolicyScope {
@@ -47,11 +47,20 @@ export async function setPolicy(
   });
 }
 
-export async function getPolicy(ctx: ServiceContext, scope: PolicyScope): Promise<StoredPolicy> {
-  const stored = await findPolicy(ctx.db, scope.organisation, scope.unitId);
-  if (!stored)
-    throw notFound(scope.unitId === null ? 'A policy of the organisation' : 'A policy of the unit');
-  return stored;
+export interface AppliedPolicy {
+  organisation: string;
+  unitId: string | null;
+  /** Where the policy that applies comes from; `default` (policy null): each plan follows the preset of its law. */
+  source: PolicySource;
+  policy: StoredPolicy | null;
+}
+
+/** The policy that applies to the organisation, or to one unit (its own, else the organisation's). */
+export async function getPolicy(ctx: ServiceContext, scope: PolicyScope): Promise<AppliedPolicy> {
+  const own = scope.unitId === null ? undefined : await findPolicy(ctx.db, scope.organisation, scope.unitId);
+  const organisation = own ? undefined : await findPolicy(ctx.db, scope.organisation, null);
+  const source: PolicySource = own ? 'unit' : organisation ? 'organisation' : 'default';
+  return { ...scope, source, policy: own ?? organisation ?? null };
 }
 
 /** An admin manages its own organisation's policies only. */

@@ -58,7 +58,8 @@ describe('POST /v1/plans', () => {
     const changed = { ...plan, dates: { ...plan.dates, communicated: '2025-01-20' } };
     const res = await push(authorization, changed);
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ id, version: 2, status: 'communicated' });
+    // Communicated, and the person and unit manager signed in the document: signed (routine 000).
+    expect(res.json()).toMatchObject({ id, version: 2, status: 'signed' });
     expect(res.headers.location).toBe(`/v1/plans/${id}?version=2`);
 
     const latest = await t.app.inject({ url: `/v1/plans/${id}`, headers: { authorization } });

@@ -3,8 +3,9 @@ import { adminOf, bearer, createTestApp, type TestApp, uniqueOrganisation } from
 import { TEST_PERSON, testIdentityNumber, validPlan } from '../helpers/plans.js';
 
 let t: TestApp;
+// A fixed day soon after the test plans' dates, so no plan is overdue and the feed holds no overdue events.
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ clock: () => new Date('2025-01-20T10:00:00+01:00') });
 });
 afterAll(async () => {
   await t.close();
@@ -110,7 +111,9 @@ describe('status', () => {
       headers: { authorization, 'if-none-match': etag },
     });
     expect(changed.statusCode).toBe(200);
-    expect(changed.json()).toMatchObject({ status: 'established', version: 2 });
+    // An established date on a plan that still lacks an item keeps it a draft, saying why.
+    expect(changed.json()).toMatchObject({ status: 'draft', version: 2 });
+    expect(changed.json().missingContent.map((m: { key: string }) => m.key)).toEqual(['other_participants']);
   });
 });
 
@@ -242,6 +245,7 @@ describe('GET /v1/changes', () => {
       .orderBy('seq')
       .execute();
     expect(seen).toEqual(all.map((r) => r.seq));
-    expect(seen).toHaveLength(30);
+    // Each new established plan: plan_created and its draft→established transition.
+    expect(seen).toHaveLength(60);
   });
 });

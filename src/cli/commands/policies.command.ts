@@ -53,7 +53,9 @@ export async function policiesCommand(args: string[]): Promise<number> {
   try {
     const ctx = serviceContext(deps);
     if (!built) {
-      process.stdout.write(`${JSON.stringify((await getPolicy(ctx, scope)).policy, null, 2)}\n`);
+      const applied = await getPolicy(ctx, scope);
+      process.stderr.write(`policy source: ${applied.source}\n`);
+      process.stdout.write(`${JSON.stringify(applied.policy?.policy ?? null, null, 2)}\n`);
       return 0;
     }
     const stored = await setPolicy(ctx, scope, built, { actor: 'cli', requestId: null });

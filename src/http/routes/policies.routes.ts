@@ -4,9 +4,14 @@ import { z } from 'zod';
 import type { StoredPolicy } from '../../db/repositories/policies.repository.js';
 import { buildPolicy } from '../../domain/policy/resolve.js';
 import type { ServiceContext } from '../../services/context.js';
-import { checkOwnOrganisation, getPolicy, setPolicy } from '../../services/policies.service.js';
+import {
+  type AppliedPolicy,
+  checkOwnOrganisation,
+  getPolicy,
+  setPolicy,
+} from '../../services/policies.service.js';
 import { callerOf } from '../auth/authentication.js';
-import { policyBody, storedPolicySchema } from '../lifecycle-schemas.js';
+import { appliedPolicySchema, policyBody, storedPolicySchema } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
 
 const orgParams = z.object({
@@ -20,11 +25,13 @@ const unitParams = orgParams.extend({
 });
 
 const view = (p: StoredPolicy) => ({ ...p, updatedAt: p.updatedAt.toISOString() });
+const appliedView = (p: AppliedPolicy) => ({ ...p, policy: p.policy && view(p.policy) });
 
 /** Admin API: an organisation's policy and its units' (routine rules as data). */
 export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const responses = { 200: storedPolicySchema, ...problemResponses(400, 401, 403, 404, 422) };
+  const responses = { 200: storedPolicySchema, ...problemResponses(400, 401, 403, 422) };
+  const reads = { 200: appliedPolicySchema, ...problemResponses(400, 401, 403) };
 
   r.put('/v1/admin/policies/:org', {
     schema: {
@@ -71,18 +78,25 @@ export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   });
 
   r.get('/v1/admin/policies/:org', {
-    schema: { summary: "The organisation's policy", tags: ['admin'], params: orgParams, response: responses },
+    schema: { summary: "The organisation's policy", tags: ['admin'], params: orgParams, response: reads },
     handler: async (request) => {
       checkOwnOrganisation(callerOf(request), request.params.org);
-      return view(await getPolicy(ctx, { organisation: request.params.org, unitId: null }));
+      return appliedView(await getPolicy(ctx, { organisation: request.params.org, unitId: null }));
     },
   });
 
   r.get('/v1/admin/policies/:org/units/:unit', {
-    schema: { summary: "A unit's policy", tags: ['admin'], params: unitParams, response: responses },
+    schema: {
+      summary: "The policy that applies to a unit: its own, else the organisation's",
+      tags: ['admin'],
+      params: unitParams,
+      response: reads,
+    },
     handler: async (request) => {
       checkOwnOrganisation(callerOf(request), request.params.org);
-      return view(await getPolicy(ctx, { organisation: request.params.org, unitId: request.params.unit }));
+      return appliedView(
+        await getPolicy(ctx, { organisation: request.params.org, unitId: request.params.unit }),
+      );
     },
   });
 }

@@ -49,7 +49,10 @@ async function cli(args: string[]) {
 describe('policies', () => {
   it('are set through the admin API from a preset with overrides, for the own organisation only', async () => {
     const o = await organisationOf(t);
-    expect((await o.request('GET', `/v1/admin/policies/${o.organisation}`)).status).toBe(404);
+    expect(await o.ok('GET', `/v1/admin/policies/${o.organisation}`)).toMatchObject({
+      source: 'default',
+      policy: null,
+    });
     const set = await o.request('PUT', `/v1/admin/policies/${o.organisation}`, {
       preset: 'omsorg',
       establishWithinDays: 10,
@@ -60,7 +63,10 @@ describe('policies', () => {
       unitId: null,
       policy: { preset: 'omsorg', establishWithinDays: 10, followUpMonths: 6 },
     });
-    expect((await o.ok('GET', `/v1/admin/policies/${o.organisation}`)).policy.establishWithinDays).toBe(10);
+    expect(await o.ok('GET', `/v1/admin/policies/${o.organisation}`)).toMatchObject({
+      source: 'organisation',
+      policy: { policy: { establishWithinDays: 10 } },
+    });
 
     const { id } = await o.push(draftOf(o.plan('P-ORG')));
     const status = await o.status(id);
@@ -112,9 +118,13 @@ describe('policies', () => {
     });
     expect((await o.status(southId)).policy.source).toBe('organisation');
     expect((await o.status(southId)).deadlines.followUp.date).toBe('2025-07-17');
-    expect(
-      (await o.ok('GET', `/v1/admin/policies/${o.organisation}/units/HT-NORR`)).policy.followUpMonths,
-    ).toBe(3);
+    expect(await o.ok('GET', `/v1/admin/policies/${o.organisation}/units/HT-NORR`)).toMatchObject({
+      source: 'unit',
+      policy: { policy: { followUpMonths: 3 } },
+    });
+    expect(await o.ok('GET', `/v1/admin/policies/${o.organisation}/units/HT-SODER`)).toMatchObject({
+      source: 'organisation',
+    });
   });
 
   it('a changed policy re-derives the plans it governs, and the transition is in the feed', async () => {
@@ -157,7 +167,10 @@ describe('policies', () => {
       followUpMonths: 6,
     });
     const stored = await o.ok('GET', `/v1/admin/policies/${o.organisation}/units/GB-LINDEN`);
-    expect(stored).toMatchObject({ updatedBy: 'cli', policy: { establishWithinDays: 30 } });
+    expect(stored).toMatchObject({
+      source: 'unit',
+      policy: { updatedBy: 'cli', policy: { establishWithinDays: 30 } },
+    });
 
     const bad = await cli(['set', '--org', o.organisation, '--preset', 'lss', '--follow-up-months', 'often']);
     expect(bad.code).toBe(2);
