@@ -5,10 +5,12 @@ import type { ServiceContext } from '../../services/context.js';
 import { getPlanStatus, getPlanVersion, getPlanVersions } from '../../services/plan-query.service.js';
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
+import { grants } from '../auth/route-scopes.js';
 import { contentETag, ifNoneMatchHits, versionETag } from '../etag.js';
 import { planStatusSchema } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
 import { canonicalPlanBody, planIdParams } from '../schemas.js';
+import { statusWithoutPlanText } from '../security/status-projection.js';
 
 const versionsSchema = z
   .object({
@@ -78,7 +80,9 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       response: { 200: planStatusSchema, 304: z.null(), ...problemResponses(401, 403, 404) },
     },
     handler: async (request, reply) => {
-      const status = await getPlanStatus(ctx, callerOf(request), request.params.id);
+      const caller = callerOf(request);
+      const full = await getPlanStatus(ctx, caller, request.params.id);
+      const status = grants(caller.scopes, 'plans:read') ? full : statusWithoutPlanText(full);
       setAuditTarget(request, { planId: status.id, version: status.version });
       const etag = contentETag(JSON.stringify(status));
       reply.header('etag', etag);

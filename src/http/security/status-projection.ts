@@ -1,0 +1,29 @@
+import type { PlanStatusView, SignatureView } from '../../services/plan-status.js';
+
+type WithoutText<T> = T extends unknown ? Omit<T, 'name' | 'reason'> : never;
+
+export type StatusWithoutPlanText = Omit<PlanStatusView, 'signatures'> & {
+  signatures: WithoutText<SignatureView>[];
+};
+
+/**
+ * The status as a client without `plans:read` sees it (a poller holding `status:read`): who
+ * signed in which role and when, but not the names of those who signed nor the reasons
+ * given for a refusal, which are plan content (the person's own name among them).
+ */
+export function statusWithoutPlanText(status: PlanStatusView): StatusWithoutPlanText {
+  return {
+    ...status,
+    signatures: status.signatures.map((signature) => {
+      const {
+        name: _name,
+        reason: _reason,
+        ...rest
+      } = signature as SignatureView & {
+        name?: string;
+        reason?: string;
+      };
+      return rest as WithoutText<SignatureView>;
+    }),
+  };
+}
