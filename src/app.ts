@@ -21,6 +21,7 @@ import { complianceRoutes } from './http/routes/compliance.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { inboxRoutes } from './http/routes/inbox.routes.js';
 import { lifecycleRoutes } from './http/routes/lifecycle.routes.js';
+import { metricsRoutes } from './http/routes/metrics.routes.js';
 import { nativePlanRoutes } from './http/routes/native-plans.routes.js';
 import { planDocumentRoutes } from './http/routes/plan-documents.routes.js';
 import { planListRoutes } from './http/routes/plan-list.routes.js';
@@ -31,8 +32,10 @@ import { submissionRoutes } from './http/routes/submissions.routes.js';
 import { registerRateLimit } from './http/security/rate-limit.js';
 import { registerSecurityHeaders } from './http/security/security-headers.js';
 import { registerZodCompilers } from './http/zod-compilers.js';
+import { jobTables } from './jobs/outbox.repository.js';
 import type { Queues } from './jobs/queues.js';
 import type { Logger } from './logger.js';
+import { createMetrics } from './metrics/metrics.js';
 import type { Clock, ServiceContext } from './services/context.js';
 
 /** Everything a process needs, built once by `createDependencies` (or by a test). */
@@ -105,6 +108,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
   await registerAdminPages(app, { ctx, queues: deps.queues, redis: deps.redis });
+  metricsRoutes(app, {
+    ctx,
+    registry: createMetrics({ db: jobTables(deps.db), queues: deps.queues, logger: deps.logger }),
+    token: deps.config.metricsToken,
+  });
   auditRoutes(app, ctx);
   return app;
 }

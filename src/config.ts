@@ -42,6 +42,7 @@ const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(72_000),
+  METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -64,6 +65,8 @@ export interface Config {
   dispatch: DispatchConfig;
   /** Abuse limits of the HTTP API (src/http/security). */
   http: HttpLimits;
+  /** Bearer token a Prometheus scraper sends to GET /metrics; null: only admin or viewer API keys may read it. */
+  metricsToken: string | null;
 }
 
 export interface HttpLimits {
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     }),
+    metricsToken: e.METRICS_TOKEN ?? null,
   });
 }
 

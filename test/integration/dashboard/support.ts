@@ -25,7 +25,9 @@ const silent = pino({ level: 'silent' });
  * The app on a database and Redis key prefix of its own: these tests run a relay and workers,
  * which take every outbox row and every job they find, so no other test file may share them.
  */
-export async function isolatedTestApp(): Promise<TestApp & { keyPrefix: string }> {
+export async function isolatedTestApp(
+  env: Record<string, string> = {},
+): Promise<TestApp & { keyPrefix: string }> {
   const name = `planbrygga_dash_${randomBytes(6).toString('hex')}`;
   const base = inject('databaseUrl');
   const admin = createDatabase(base, 1);
@@ -36,7 +38,9 @@ export async function isolatedTestApp(): Promise<TestApp & { keyPrefix: string }
   await migrateToLatest(migrator);
   await migrator.destroy();
   const keyPrefix = `${inject('redisKeyPrefix')}dash-${randomBytes(4).toString('hex')}:`;
-  const app = await createTestApp({ env: { DATABASE_URL: url.toString(), REDIS_KEY_PREFIX: keyPrefix } });
+  const app = await createTestApp({
+    env: { ...env, DATABASE_URL: url.toString(), REDIS_KEY_PREFIX: keyPrefix },
+  });
   return {
     ...app,
     keyPrefix,
