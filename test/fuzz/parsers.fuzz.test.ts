@@ -16,7 +16,7 @@ const SEED =
 if (process.env.FUZZ_RUNS) process.stderr.write(`fuzzing ${RUNS} runs per parser, FUZZ_SEED=${SEED}\n`);
 
 // Long runs are cut into chunks, each a test of its own, so no single test blocks the worker for minutes.
-const CHUNK = 5_000;
+const CHUNK = 2_000;
 const chunks = Array.from({ length: Math.ceil(RUNS / CHUNK) }, (_, i) => ({
   chunk: i + 1,
   runs: Math.min(CHUNK, RUNS - i * CHUNK),
