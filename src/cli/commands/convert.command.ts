@@ -11,7 +11,7 @@ import {
   singleDocument,
 } from '../convert/convert-jobs.js';
 import { sourceFormat, targetFormat } from '../convert/formats.js';
-import { concurrencyOption } from '../convert/options.js';
+import { concurrencyOption, workersOption } from '../convert/options.js';
 import { createProgress, type Progress } from '../convert/progress.js';
 import { openReport } from '../convert/report.js';
 import { countFiles, fileFilter, outputName } from '../convert/walk.js';
@@ -29,6 +29,8 @@ export const CONVERT_USAGE = `usage: planbrygga convert --from SYSTEM --to SYSTE
   --null, -0       IN and OUT hold many documents, each ended by a NUL byte; a refused
                    document gives an empty one, so outputs line up with inputs
   --concurrency N  documents in flight for a folder (default 8)
+  --workers N      worker threads converting a folder's files (default: one per core, up to 4;
+                   0 converts in the main thread)
 exit status: 0 every document converted, 1 any refused or failed, 2 a usage error`;
 
 /** `convert`: native documents of one system into another's; needs no database. */
@@ -42,6 +44,7 @@ export async function convertCommand(args: string[], io: CliIo = processIo()): P
   const formats = { source: sourceFormat(values.from), target: targetFormat(values.to) };
   const [input = '-', output = '-'] = positionals;
   const concurrency = concurrencyOption(values.concurrency);
+  const workers = workersOption(values.workers);
 
   const inputStats = input === '-' ? undefined : await statOrUsage(input, 'IN');
   const sink = async (): Promise<Sink> => {
@@ -68,7 +71,8 @@ export async function convertCommand(args: string[], io: CliIo = processIo()): P
     const accept = fileFilter(formats.source.fileExtension, values.all ?? false);
     // Counted first on a terminal only, where the bar shows an ETA.
     const total = io.stderr.isTTY ? await countFiles(input, accept) : undefined;
-    const plan = folderOfDocuments(io, formats, input, output, accept, concurrency);
+    const job = { from: formats.source.system, to: formats.target.system, inRoot: input, outRoot: output };
+    const plan = folderOfDocuments(io, job, accept, { concurrency, workers });
     return execute(io, plan, { report: values.report, progress: createProgress(io, total, 'converting') });
   }
   if (values.null) {
@@ -98,9 +102,9 @@ async function execute<T>(
       // One document: every issue and warning in the summary, not the first few.
       detailed: options.progress === undefined,
     });
-    await plan.close?.();
     return finish(io, tally, 'converted', options.report);
   } finally {
+    await plan.close?.();
     await report?.close();
   }
 }
@@ -118,6 +122,7 @@ function parseOptions(args: string[]) {
         report: { type: 'string' },
         null: { type: 'boolean', short: '0' },
         concurrency: { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

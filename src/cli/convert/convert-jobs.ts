@@ -2,10 +2,10 @@
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { FormatAdapter } from '../../../adapters/types.js';
 import { type CliIo, writeChunk } from './cli-io.js';
+import { type FolderJob, folderFileConverter } from './folder-files.js';
 import type { TargetFormat } from './formats.js';
 import { convertBytes, type NamedOutcome } from './outcome.js';
 import {
@@ -14,8 +14,9 @@ import {
   readDocumentFile,
   readDocumentStream,
 } from './read-input.js';
-import { outputName, walkFiles } from './walk.js';
-import { folderMaker, writeWhole } from './write-output.js';
+import { walkFiles } from './walk.js';
+import { createWorkerPool } from './worker-pool.js';
+import { writeWhole } from './write-output.js';
 
 /** A batch ready for `runBatch`: what to walk, how to name an item, and the work per item. */
 export interface ConvertPlan<T> {
@@ -103,37 +104,24 @@ async function* numbered(input: string, io: CliIo): AsyncGenerator<{ index: numb
   for await (const read of nulSeparatedDocuments(stream)) yield { index: ++index, read };
 }
 
-/** Every matching file under `inRoot`, to the same relative place under `outRoot` with the target's name. */
+/**
+ * Every matching file under `job.inRoot`, to the same relative place under `job.outRoot` with the
+ * target's name; in this thread, or spread over `workers` worker threads when there are any.
+ */
 export function folderOfDocuments(
   io: CliIo,
-  formats: Formats,
-  inRoot: string,
-  outRoot: string,
+  job: FolderJob,
   accept: (name: string) => boolean,
-  concurrency: number,
+  options: { concurrency: number; workers: number },
 ): ConvertPlan<string> {
-  const { source, target } = formats;
-  const rename = (rel: string) =>
-    outputName(
-      rel,
-      { system: source.system, ext: source.fileExtension },
-      { system: target.system, ext: target.fileExtension },
-    );
-  const makeFolder = folderMaker();
+  const pool = options.workers > 0 ? createWorkerPool(options.workers, job) : undefined;
+  const convert = pool ? pool.convert : folderFileConverter(job);
   return {
-    items: walkFiles(inRoot, accept),
-    name: (rel) => rel,
-    concurrency,
-    job: async (rel) => {
-      const read = await readDocumentFile(join(inRoot, rel));
-      if ('refused' in read) return { input: rel, ...read.refused };
-      const { outcome, body } = convertBytes(read.bytes, source, target, io.now());
-      if (!body) return { input: rel, ...outcome };
-      const output = rename(rel);
-      const path = join(outRoot, output);
-      await makeFolder(path);
-      await writeWhole(path, body);
-      return { input: rel, output, ...outcome };
-    },
+    items: walkFiles(job.inRoot, accept),
+    name: (relative) => relative,
+    // Enough files in hand to keep every worker busy while others wait on the disk.
+    concurrency: Math.max(options.concurrency, options.workers * 4),
+    job: (relative) => convert(relative, io.now()),
+    close: pool?.close,
   };
 }

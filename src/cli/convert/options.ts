@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../usage-error.js';
+
+const DEFAULT_WORKERS = availableParallelism() > 1 ? Math.min(availableParallelism(), 4) : 0;
 
 /** `--concurrency N`: documents in flight; a few keep the CPU busy while others wait on the disk. */
 export function concurrencyOption(value: string | undefined): number {
@@ -6,4 +9,16 @@ export function concurrencyOption(value: string | undefined): number {
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
     throw new UsageError('--concurrency must be a whole number from 1 to 256');
   return concurrency;
+}
+
+/**
+ * `--workers N`: threads that parse and render a folder's files; 0 does it all in the main
+ * thread. By default one per core up to 4 (on 2 shared cores, 2 workers converted 3 000 files
+ * 10-30 % faster than the main thread alone, for about 50 MiB more).
+ */
+export function workersOption(value: string | undefined): number {
+  const workers = Number(value ?? DEFAULT_WORKERS);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+    throw new UsageError('--workers must be a whole number from 0 to 64');
+  return workers;
 }

@@ -1,13 +1,14 @@
 // The real binary, end to end: bin/planbrygga.js over the compiled dist, with no database or
 // Redis reachable (their URLs point at closed ports) to prove convert does not need them.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../../..');
-const EXAMPLE = join(ROOT, '../shared/formats/examples/lss-gruppbostad-elias.procapita.xml');
+const EXAMPLES = join(ROOT, '../shared/formats/examples');
+const EXAMPLE = join(EXAMPLES, 'lss-gruppbostad-elias.procapita.xml');
 
 let dir: string;
 beforeAll(async () => {
@@ -50,5 +51,38 @@ describe('planbrygga convert (the binary)', () => {
     const usage = planbrygga(['convert', '--from', 'procapita', '--to', 'excel']);
     expect(usage.status).toBe(2);
     expect(usage.stderr.toString()).toBe('--to must be one of procapita, lifecare, pulsen-combine, fhir\n');
+  });
+
+  it('converts a folder in worker threads, with a summary free of escape codes and exit 1 for a refusal', async () => {
+    const input = join(dir, 'in');
+    await mkdir(join(input, 'sub'), { recursive: true });
+    for (let i = 0; i < 20; i++) {
+      const name = i % 2 ? 'hemtjanst-astrid' : 'lss-gruppbostad-elias';
+      await writeFile(
+        join(input, 'sub', `${i}.lifecare.xml`),
+        await readFile(join(EXAMPLES, `${name}.lifecare.xml`)),
+      );
+    }
+    await writeFile(join(input, 'broken.lifecare.xml'), '<Genomforandeplan');
+    const run = planbrygga([
+      'convert',
+      '--from',
+      'lifecare',
+      '--to',
+      'procapita',
+      '--workers',
+      '2',
+      input,
+      join(dir, 'out'),
+    ]);
+    const stderr = run.stderr.toString();
+    expect(stderr).toContain('converted 20 of 21 documents');
+    expect(stderr).toMatch(/broken\.lifecare\.xml: 400 /);
+    expect(stderr).not.toContain('\r');
+    expect(stderr).not.toContain('\u001b');
+    expect(run.status).toBe(1);
+    expect((await readdir(join(dir, 'out/sub'))).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `${i}.procapita.xml`).sort(),
+    );
   });
 });

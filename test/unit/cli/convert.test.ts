@@ -92,6 +92,8 @@ describe('convert one document', () => {
   });
 });
 
+// Folders are converted in this thread here (--workers 0): the worker script exists only compiled,
+// so convert-binary.test.ts runs the worker threads.
 describe('convert a folder', () => {
   async function mixedFolder(): Promise<string> {
     const input = join(dir, 'in');
@@ -116,7 +118,7 @@ describe('convert a folder', () => {
     const report = join(dir, 'report.jsonl');
     const { io, stderr } = captureIo();
     const code = await convertCommand(
-      ['--from', 'procapita', '--to', 'lifecare', '--report', report, input, output],
+      ['--from', 'procapita', '--to', 'lifecare', '--workers', '0', '--report', report, input, output],
       io,
     );
     expect(code).toBe(1);
@@ -163,7 +165,10 @@ describe('convert a folder', () => {
     const input = await mixedFolder();
     const { io, stderr } = captureIo();
     expect(
-      await convertCommand(['--from', 'procapita', '--to', 'lifecare', '--all', input, join(dir, 'out')], io),
+      await convertCommand(
+        ['--from', 'procapita', '--to', 'lifecare', '--workers', '0', '--all', input, join(dir, 'out')],
+        io,
+      ),
     ).toBe(1);
     expect(stderr()).toContain('converted 2 of 5 documents');
     expect(stderr()).toMatch(/unit-a\/notes\.txt: 400/);
@@ -175,7 +180,10 @@ describe('convert a folder', () => {
     await writeFile(join(input, 'a.procapita.xml'), await example('hemtjanst-astrid.procapita.xml'));
     const { io, stderr } = captureIo();
     expect(
-      await convertCommand(['--from', 'procapita', '--to', 'pulsen-combine', input, join(dir, 'out')], io),
+      await convertCommand(
+        ['--from', 'procapita', '--to', 'pulsen-combine', '--workers', '0', input, join(dir, 'out')],
+        io,
+      ),
     ).toBe(0);
     expect(stderr()).toBe('converted 1 of 1 document\n');
     await expect(readFile(join(dir, 'out/a.pulsen-combine.json'))).resolves.toBeInstanceOf(Buffer);
@@ -184,7 +192,10 @@ describe('convert a folder', () => {
   it('draws a bar with count, rate and ETA on a terminal', async () => {
     const input = await mixedFolder();
     const { io, stderr } = captureIo({ tty: true });
-    await convertCommand(['--from', 'procapita', '--to', 'lifecare', input, join(dir, 'out')], io);
+    await convertCommand(
+      ['--from', 'procapita', '--to', 'lifecare', '--workers', '0', input, join(dir, 'out')],
+      io,
+    );
     expect(stderr()).toMatch(/\r\[[#-]+\] \d+% converting \d\/4 \d+\/s ETA \d+:\d\d/);
     expect(stderr()).toContain('\x1b[K'); // each redraw clears what a longer line left
     expect(stderr()).toContain('\r\x1b[Kconverted 2 of 4 documents'); // the bar is cleared before the summary
