@@ -118,12 +118,13 @@ function isHttps(request: FastifyRequest): boolean {
 /**
  * CSRF check for a state-changing request made with the session cookie. SameSite=Strict
  * already keeps the cookie off cross-site requests; the Origin check is the second lock (and
- * the only one in browsers that ignore SameSite). Without Origin, Sec-Fetch-Site must say
- * same-origin; a request with neither is refused.
+ * the only one in browsers that ignore SameSite). Under the app's `Referrer-Policy:
+ * no-referrer` a browser sends `Origin: null` even for its own forms and fetches; then the
+ * browser-set Sec-Fetch-Site must say same-origin. A request with neither is refused.
  */
 export function isSameOrigin(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
-  if (origin) {
+  if (origin && origin !== 'null') {
     try {
       return new URL(origin).host === request.headers.host;
     } catch {
