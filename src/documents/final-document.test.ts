@@ -1,7 +1,12 @@
 import { PDFParse } from 'pdf-parse';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  examplePlans,
+  longPlan,
+  minimalPlan,
+  samordningsnummerPlan,
+} from '../../test/fixtures/example-plans.js';
 import type { Plan } from '../domain/plan.js';
-import { examplePlans, longPlan, minimalPlan, samordningsnummerPlan } from '../../test/fixtures/example-plans.js';
 import { type FinalDocumentMeta, renderFinalDocumentPdf } from './final-document.js';
 import { printable } from './pdf-writer.js';
 import { planSections } from './plan-sections.js';
