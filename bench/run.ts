@@ -8,6 +8,7 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'convert-cli': () => import('./convert-cli.js'),
+  dispatch: () => import('./dispatch.js'),
   ingest: () => import('./ingest.js'),
   translate: () => import('./translate.js'),
 };
