@@ -27,7 +27,10 @@ export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 export interface SubmissionRecord {
   id: string;
   contentHash: string;
-  /** `pending` while queued or retrying; `failed` once delivery has given up (an admin may retry). */
+  /**
+   * `pending` while queued or retrying; `delivered` once the receiver answered 2xx (or the
+   * submission went to the pull inbox); `failed` once delivery has given up (an admin may retry).
+   */
   outcome: 'pending' | 'delivered' | 'failed';
 }
 
@@ -56,6 +59,7 @@ export type Blocker =
   | { code: 'communicated_date_missing' }
   | { code: 'signatures_outstanding'; roles: SignatureRole[] }
   | { code: 'not_submitted' }
+  | { code: 'submission_pending'; submissionId: string }
   | { code: 'submission_failed'; submissionId: string }
   | { code: 'receipt_outstanding'; submissionId: string };
 
@@ -77,7 +81,7 @@ export interface Lifecycle {
  * content item the policy requires (an established date on an incomplete plan keeps it a
  * draft, and `waitingFor` says why); communicated needs `dates.communicated`; signed needs
  * every required role satisfied in the current signing round; submitted needs a submission of
- * this very version that has not failed; acknowledged needs a receipt for one. The states are
+ * this very version that the receiver took (a 2xx, or the inbox); acknowledged needs a receipt for one. The states are
  * a ladder: a plan with signatures but no communicated date is established, waiting for it.
  */
 export function deriveLifecycle(input: LifecycleInput): Lifecycle {
@@ -92,7 +96,8 @@ export function deriveLifecycle(input: LifecycleInput): Lifecycle {
     recorded: input.signatures,
   });
   const submissions = input.submissions.filter((s) => s.contentHash === input.contentHash);
-  const live = submissions.filter((s) => s.outcome !== 'failed');
+  // A 2xx from the receiver makes the plan submitted; a delivery still under way does not.
+  const live = submissions.filter((s) => s.outcome === 'delivered');
   const acknowledged = live.find((s) => input.receipts.some((r) => r.submissionId === s.id));
   const common = {
     missingContent: missing,
@@ -116,9 +121,14 @@ export function deriveLifecycle(input: LifecycleInput): Lifecycle {
   if (!round.complete)
     return at('communicated', [{ code: 'signatures_outstanding', roles: round.outstanding }]);
   if (live.length === 0) {
+    const pending = submissions.find((s) => s.outcome === 'pending');
     const failed = submissions.find((s) => s.outcome === 'failed');
     return at('signed', [
-      failed ? { code: 'submission_failed', submissionId: failed.id } : { code: 'not_submitted' },
+      pending
+        ? { code: 'submission_pending', submissionId: pending.id }
+        : failed
+          ? { code: 'submission_failed', submissionId: failed.id }
+          : { code: 'not_submitted' },
     ]);
   }
   if (!acknowledged)

@@ -79,17 +79,18 @@ describe('routine 003 (LSS provider, Pulsen Combine), through the API', () => {
     });
   });
 
-  it('routine 003: a complete and approved plan is due for submission to the LSS-handläggare (avges)', async () => {
+  it('routine 003: a complete and approved plan is submitted to the LSS-handläggare (avges) by itself', async () => {
     const o = await organisationOf(t);
     const { id } = await o.push(communicatedOn(lssPlan(o.organisation, 'R3-SUBMIT'), '2025-01-20'));
     expect((await o.status(id)).submissionDue).toBe(false);
     await o.sign(id, personSigns);
+    // The signing that completes the round submits in its own transaction; without a
+    // submission destination the plan goes to the organisation's pull inbox.
     const status = await o.status(id);
-    expect(status).toMatchObject({
-      status: 'signed',
-      submissionDue: true,
-      waitingFor: [{ code: 'not_submitted' }],
-    });
+    expect(status).toMatchObject({ status: 'submitted', submissionDue: false });
+    expect(status.waitingFor).toEqual([{ code: 'receipt_outstanding', submissionId: expect.any(String) }]);
+    const inbox = await o.ok('GET', '/v1/inbox');
+    expect(inbox.items).toEqual([expect.objectContaining({ planId: id, version: 1 })]);
   });
 
   it('routine 003: staff record deviations and events of importance daily; the kontaktman compiles them monthly', async () => {

@@ -194,8 +194,14 @@ describe('routine 003: submitted to the LSS officer when complete (när den revi
     expect(lifecycleOf(plan, { policy: presetPolicy('omsorg') }).submissionDue).toBe(false);
   });
 
-  it('is submitted while the delivery of this version is pending, and acknowledged on a receipt', () => {
-    const submissions = [{ id: 's1', contentHash: 'content-v1', outcome: 'pending' as const }];
+  it("waits while the delivery is pending, is submitted on the receiver's 2xx, and acknowledged on a receipt", () => {
+    const pending = lifecycleOf(signedPlan, {
+      ...options,
+      submissions: [{ id: 's1', contentHash: 'content-v1', outcome: 'pending' as const }],
+    });
+    expect([pending.state, pending.submissionDue]).toEqual(['signed', false]);
+    expect(pending.waitingFor).toEqual([{ code: 'submission_pending', submissionId: 's1' }]);
+    const submissions = [{ id: 's1', contentHash: 'content-v1', outcome: 'delivered' as const }];
     const submitted = lifecycleOf(signedPlan, { ...options, submissions });
     expect([submitted.state, submitted.submissionDue]).toEqual(['submitted', false]);
     expect(submitted.waitingFor).toEqual([{ code: 'receipt_outstanding', submissionId: 's1' }]);
