@@ -7,6 +7,25 @@ import { migrateToLatest } from './db/migrate.js';
 import { type Dispatch, startDispatch } from './dispatch/runtime.js';
 import type { Logger } from './logger.js';
 
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+function isRedisConnectionError(reason: unknown): boolean {
+  if (!(reason instanceof Error)) return false;
+  const code = 'code' in reason ? String(reason.code) : '';
+  return (
+    reason.name === 'MaxRetriesPerRequestError' ||
+    CONNECTION_CODES.has(code) ||
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(reason.message)
+  );
+}
+
 export interface ProcessRoles {
   /** The HTTP API on HOST:PORT. */
   http: boolean;
@@ -47,14 +66,25 @@ export async function runProcess(
     return closing;
   };
   // The hard deadline leaves the workers their grace time and a little to close the pools.
-  closeWithGrace(
-    { delay: config.dispatch.shutdownGraceMs + 5_000, logger: deps.logger },
+  const graceful = closeWithGrace(
+    { delay: config.dispatch.shutdownGraceMs + 5_000, logger: deps.logger, skip: ['unhandledRejection'] },
     async ({ signal, err }) => {
       if (err) deps.logger.error({ err }, 'closing after an uncaught error');
       else deps.logger.info({ signal }, 'closing');
       await close();
     },
   );
+  // BullMQ leaves a command that failed while Redis was away unhandled now and then. That is an
+  // outage (the outbox keeps the work), not a reason to stop; anything else still closes the process.
+  process.on('unhandledRejection', (reason) => {
+    if (isRedisConnectionError(reason)) {
+      deps.logger.warn({ err: reason }, 'a Redis command failed while the connection was down');
+      return;
+    }
+    deps.logger.error({ err: reason }, 'closing after an unhandled rejection');
+    process.exitCode = 1;
+    graceful.close();
+  });
 
   if (app) await app.listen({ port: config.port, host: config.host });
   deps.logger.info({ http: roles.http, workers: roles.workers }, 'planbrygga started');

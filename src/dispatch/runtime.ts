@@ -30,6 +30,8 @@ export function startDispatch(
     publisher: deps.queues,
     logger: logger.child({ component: 'outbox-relay' }),
     pollIntervalMs: settings.relayPollIntervalMs,
+    // While Redis is away a failed try is cheap; a short cap means dispatch resumes within seconds of its return.
+    maxBackoffMs: 5_000,
   });
   const handlers = createJobHandlers({
     ctx: serviceContext(deps),

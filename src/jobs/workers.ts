@@ -2,7 +2,13 @@ import { type Job as BullJob, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { type BackoffStrategyOptions, createBackoffStrategy } from './backoff.js';
 import { type JobHandlers, parseJob, QUEUE_NAMES, type QueueName, queueOf, runJob } from './catalogue.js';
-import { bullPrefix, DEFAULT_JOB_OPTIONS, type QueueConnection, redisOptions } from './queues.js';
+import {
+  bullPrefix,
+  DEFAULT_JOB_OPTIONS,
+  type QueueConnection,
+  reconnectDelay,
+  redisOptions,
+} from './queues.js';
 
 export interface WorkersOptions extends QueueConnection {
   handlers: JobHandlers;
@@ -50,7 +56,7 @@ export function createWorkers(options: WorkersOptions): Workers {
   const settings = { backoffStrategy: createBackoffStrategy({ ...DEFAULT_BACKOFF, ...options.backoff }) };
   const workers = (options.queues ?? QUEUE_NAMES).map((queueName) => {
     const worker = new Worker(queueName, (job) => processJob(queueName, job, options, shutdown.signal), {
-      connection: redisOptions(options.redisUrl),
+      connection: { ...redisOptions(options.redisUrl), retryStrategy: reconnectDelay },
       prefix: bullPrefix(options.keyPrefix),
       concurrency: options.concurrency?.[queueName] ?? DEFAULT_CONCURRENCY[queueName],
       settings,
