@@ -13,8 +13,8 @@ export function concurrencyOption(value: string | undefined): number {
 
 /**
  * `--workers N`: threads that parse and render a folder's files; 0 does it all in the main
- * thread. By default one per core up to 4 (on 2 shared cores, 2 workers converted 3 000 files
- * 10-30 % faster than the main thread alone, for about 50 MiB more).
+ * thread. By default one per core up to 4: parsing is CPU-bound, and the cost is about 50 MiB.
+ * (On 2 cores shared with other busy work the gain varied with that work: 0.8x to 1.9x.)
  */
 export function workersOption(value: string | undefined): number {
   const workers = Number(value ?? DEFAULT_WORKERS);
