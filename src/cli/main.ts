@@ -1,49 +1,49 @@
 import { ConfigError } from '../config.js';
-import { clientsCommand } from './commands/clients.command.js';
-import { destinationsCommand } from './commands/destinations.command.js';
-import { keysCommand } from './commands/keys.command.js';
-import { migrateCommand } from './commands/migrate.command.js';
-import { openapiCommand } from './commands/openapi.command.js';
-import { overdueCommand } from './commands/overdue.command.js';
-import { policiesCommand } from './commands/policies.command.js';
-import { serveCommand } from './commands/serve.command.js';
-import { workerCommand } from './commands/worker.command.js';
 import { UsageError } from './usage-error.js';
 
 /** A CLI command: gets its own arguments, resolves to the exit code. Secrets go to stdout, messages to stderr. */
 export type Command = (args: string[]) => Promise<number>;
 
+// Each command is loaded on use: `convert` needs no database, and no command pays for the others' modules.
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
   serve: {
-    run: serveCommand,
+    run: async (args) => (await import('./commands/serve.command.js')).serveCommand(args),
     usage: 'serve [--no-workers]          run the API, the outbox relay and the workers (migrates first)',
   },
   worker: {
-    run: workerCommand,
+    run: async (args) => (await import('./commands/worker.command.js')).workerCommand(args),
     usage: 'worker                         run the outbox relay and the workers, no HTTP',
   },
   destinations: {
-    run: destinationsCommand,
+    run: async (args) => (await import('./commands/destinations.command.js')).destinationsCommand(args),
     usage:
       'destinations create --org CODE --kind submission|signoff|planner|status --system S --url URL [--secret whsec_…]',
   },
-  migrate: { run: migrateCommand, usage: 'migrate                        apply pending database migrations' },
+  migrate: {
+    run: async () => (await import('./commands/migrate.command.js')).migrateCommand(),
+    usage: 'migrate                        apply pending database migrations',
+  },
   clients: {
-    run: clientsCommand,
+    run: async (args) => (await import('./commands/clients.command.js')).clientsCommand(args),
     usage: 'clients create --name N --org CODE --scopes a,b   create an API client; prints its key',
   },
   keys: {
-    run: keysCommand,
+    run: async (args) => (await import('./commands/keys.command.js')).keysCommand(args),
     usage:
       'keys status | keys rotate [--batch-size N]   encryption keys in use; re-encrypt with the active key',
   },
-  openapi: { run: openapiCommand, usage: 'openapi                        print the OpenAPI document' },
+  openapi: {
+    run: async () => (await import('./commands/openapi.command.js')).openapiCommand(),
+    usage: 'openapi                        print the OpenAPI document',
+  },
   policies: {
-    run: policiesCommand,
+    run: async (args) => (await import('./commands/policies.command.js')).policiesCommand(args),
     usage: 'policies set --org CODE [--unit ID] --preset omsorg|lss [--FIELD V …] | policies show …',
   },
-  overdue: { run: overdueCommand, usage: 'overdue scan [--date YYYY-MM-DD]   find overdue plans now' },
-  // Loaded on use: converting files needs no database, Redis or configuration.
+  overdue: {
+    run: async (args) => (await import('./commands/overdue.command.js')).overdueCommand(args),
+    usage: 'overdue scan [--date YYYY-MM-DD]   find overdue plans now',
+  },
   convert: {
     run: async (args) => (await import('./commands/convert.command.js')).convertCommand(args),
     usage: 'convert --from S --to S [IN] [OUT]   convert documents between systems (convert --help)',
