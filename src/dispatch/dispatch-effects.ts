@@ -69,7 +69,7 @@ export async function dispatchAfterChanges(
   const now = ctx.clock();
   const current = await currentVersion(trx, ctx, row);
   const { assessment, resolved } = await loadLifecycle(trx, ctx, row, current, stockholmDate(now));
-  const { lifecycle, deadlines } = assessment;
+  const { lifecycle } = assessment;
   const base = { planId: row.id, version: current.version, requestId };
   const destinations = (kind: 'signoff' | 'planner' | 'status') =>
     listActiveDestinations(jobTables<Database>(trx), row.organisation, kind);
@@ -113,9 +113,8 @@ export async function dispatchAfterChanges(
   }
   await enqueue(trx, jobs);
   if (reminders.length > 0) {
-    const remindOn = deadlines.signOffReminderOn;
     await enqueue(trx, reminders, {
-      availableAt: reminderTime(remindOn, now, resolved.policy.signOffReminderAfterDays),
+      availableAt: reminderTime(now, resolved.policy.signOffReminderAfterDays),
     });
   }
   if (lifecycle.submissionDue) {
@@ -123,11 +122,10 @@ export async function dispatchAfterChanges(
   }
 }
 
-// The reminder goes out in the morning of the policy's day (06:00 UTC is 07:00 or 08:00 in
-// Stockholm), or at once when that day has passed (a plan pushed late).
-function reminderTime(on: string | undefined, now: Date, days: number): Date {
-  const at = on ? new Date(`${on}T06:00:00Z`) : new Date(now.getTime() + days * 86_400_000);
-  return at > now ? at : now;
+// The policy's days after the request, not after the established date: a plan pushed late
+// would otherwise get its reminder together with the request.
+function reminderTime(now: Date, days: number): Date {
+  return new Date(now.getTime() + days * 86_400_000);
 }
 
 /** The `seq` of the just-appended rows that a source system is told about: established, communicated, updated. */
