@@ -168,6 +168,28 @@ describe('dispatch with real worker processes', () => {
     await stopAll();
   }, 60_000);
 
+  it('SIGTERM mid-delivery: the worker releases the job within its grace time and exits 0; the next one delivers', async () => {
+    const path = '/terminated';
+    const { pushAndSubmit, worker } = await scenario('term', path);
+    receiver.answer.set(path, () => (hitsAt(path).length === 1 ? 'hold' : 200));
+    const first = await worker({ SHUTDOWN_GRACE_MS: '1000' });
+    const { submissionId } = await pushAndSubmit(1);
+    await waitFor(async () => hitsAt(path).length === 1, 15_000, 'first attempt reached the receiver');
+    const stopping = Date.now();
+    running.splice(running.indexOf(first), 1);
+    expect(await first.stop()).toBe(0);
+    const stoppedMs = Date.now() - stopping;
+    expect(stoppedMs).toBeLessThan(6_000);
+    expect(first.output()).toContain('"msg":"closing"');
+    expect((await submissionStatuses([submissionId])).get(submissionId)).toBe('queued');
+
+    await worker();
+    await waitFor(() => allDelivered([submissionId]), 20_000, 'delivered by the next worker');
+    expect(new Set(hitsAt(path).map((h) => h.webhookId)).size).toBe(1);
+    console.info(`SIGTERM with a delivery in flight: exited in ${stoppedMs} ms (grace 1000 ms)`);
+    await stopAll();
+  }, 60_000);
+
   it('Redis away while 200 plans are pushed and submitted: all 200 delivered once it is back', async () => {
     const path = '/outage';
     const proxy = await redisProxy();
