@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/domain/plan.js';
+import { stockholmDateTime } from '../../src/domain/stockholm-time.js';
 import { freeTextProblem, isBlank } from '../../src/domain/text.js';
-import { stockholmDateTime } from './envelope.js';
 import { lifecareAdapter } from './index.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');

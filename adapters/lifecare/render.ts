@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { identityNumberKind, withDash } from '../../src/domain/identity-number.js';
 import type { Plan } from '../../src/domain/plan.js';
+import { stockholmDateTime } from '../../src/domain/stockholm-time.js';
 import type { RenderContext, RenderOutcome } from '../types.js';
-import { isUuid, stockholmDateTime } from './envelope.js';
+import { isUuid } from './envelope.js';
 import {
   type CanonicalPath,
   type ElementSpec,

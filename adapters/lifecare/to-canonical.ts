@@ -8,9 +8,10 @@ import { type FieldIssue, jsonPointer } from '../../src/domain/field-issue.js';
 import { checkIdentityNumber } from '../../src/domain/identity-number.js';
 import { parseCanonicalPlan } from '../../src/domain/parse-plan.js';
 import type { Plan } from '../../src/domain/plan.js';
+import { isDateTimeWithOffset } from '../../src/domain/stockholm-time.js';
 import { isBlank, pruneEmpty, trimSingleLine } from '../../src/domain/text.js';
 import { childPaths, type XmlElement } from '../common/xml-reader.js';
-import { isDateTimeWithOffset, isUuid } from './envelope.js';
+import { isUuid } from './envelope.js';
 import {
   type CanonicalPath,
   type ElementSpec,

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/domain/plan.js';
+import { stockholmCompactDateTime } from '../../src/domain/stockholm-time.js';
 import type { ParseOutcome } from '../types.js';
 import { procapitaAdapter } from './index.js';
-import { isStockholmExportTime, stockholmExportTime } from './values.js';
+import { isStockholmExportTime } from './values.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const fixture = (name: string) => readFileSync(`${FIXTURES}${name}.procapita.xml`);
@@ -135,7 +136,7 @@ describe('export time', () => {
     ['2025-03-30T01:00:00Z', '20250330030000'],
     ['2025-12-31T23:30:00Z', '20260101003000'],
   ])('%s is %s in Stockholm', (instant, local) => {
-    expect(stockholmExportTime(new Date(instant))).toBe(local);
+    expect(stockholmCompactDateTime(new Date(instant))).toBe(local);
   });
   it.each([
     ['20250330023000', false],

@@ -5,6 +5,7 @@
  */
 import { toCompactDate } from '../../src/domain/calendar-date.js';
 import type { Plan } from '../../src/domain/plan.js';
+import { stockholmCompactDateTime } from '../../src/domain/stockholm-time.js';
 import type { RenderContext } from '../types.js';
 import {
   BOOLEAN,
@@ -18,7 +19,6 @@ import {
   MODULE_BY_LAW,
   ROLE,
 } from './codes.js';
-import { stockholmExportTime } from './values.js';
 
 const EOL = '\r\n';
 type Attributes = ReadonlyArray<readonly [string, string | undefined]>;
@@ -29,7 +29,7 @@ export function renderProcapita(plan: Plan, context: RenderContext): Buffer {
     open('PROCAPITA_EXPORT', [
       ['VERSION', FORMAT_VERSION],
       ['MODUL', MODULE_BY_LAW[plan.plan.law]],
-      ['EXPORTTID', stockholmExportTime(context.now)],
+      ['EXPORTTID', stockholmCompactDateTime(context.now)],
     ]),
     `  ${open('GENOMFORANDEPLAN', [
       ['PLANID', plan.plan.sourcePlanId],

@@ -5,6 +5,7 @@
  */
 import { fromCompactDate, isCalendarDate } from '../../src/domain/calendar-date.js';
 import type { FieldIssue } from '../../src/domain/field-issue.js';
+import { stockholmCompactDateTime } from '../../src/domain/stockholm-time.js';
 import { trimSingleLine } from '../../src/domain/text.js';
 
 export class ValueReader {
@@ -42,22 +43,6 @@ export function present(raw: string | undefined): string | undefined {
 }
 
 const EXPORT_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
-const stockholmClock = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** An instant as `YYYYMMDDHHMMSS` in Europe/Stockholm local time (EXPORTTID). */
-export function stockholmExportTime(instant: Date): string {
-  const part = Object.fromEntries(stockholmClock.formatToParts(instant).map((p) => [p.type, p.value]));
-  return `${part.year}${part.month}${part.day}${part.hour}${part.minute}${part.second}`;
-}
 
 /**
  * Whether `YYYYMMDDHHMMSS` is a time that a Stockholm clock shows: a real date and time of day,
@@ -71,5 +56,5 @@ export function isStockholmExportTime(value: string): boolean {
   const asUtc = Date.UTC(year, month! - 1, day, hour, minute, second);
   const roundTrips = new Date(asUtc).toISOString().slice(0, 19).replace(/\D/g, '') === value;
   if (!roundTrips) return false;
-  return [1, 2].some((offset) => stockholmExportTime(new Date(asUtc - offset * 3_600_000)) === value);
+  return [1, 2].some((offset) => stockholmCompactDateTime(new Date(asUtc - offset * 3_600_000)) === value);
 }

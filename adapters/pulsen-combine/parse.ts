@@ -1,6 +1,7 @@
 /** Pulsen Combine JSON → canonical plan (formats/README.md section 7). */
 import type { FieldIssue } from '../../src/domain/field-issue.js';
 import { parseCanonicalPlan } from '../../src/domain/parse-plan.js';
+import { isDateTimeWithOffset } from '../../src/domain/stockholm-time.js';
 import { trimSingleLine } from '../../src/domain/text.js';
 import type { ParseOutcome } from '../types.js';
 import { DOCUMENT_FIELDS, DOCUMENT_TYPE, FORMAT_VERSION } from './format.js';
@@ -8,7 +9,6 @@ import { joinInterventions } from './join-interventions.js';
 import { type JsonValue, readJson } from './json-reader.js';
 import { locate } from './locate.js';
 import { type Draft, type MappedDocument, mapDocument } from './map-document.js';
-import { isDateTimeWithOffset } from './timestamp.js';
 
 export function parsePulsenCombine(document: Uint8Array): ParseOutcome {
   const read = readJson(document);

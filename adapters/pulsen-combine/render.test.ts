@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/domain/plan.js';
+import { stockholmDateTime } from '../../src/domain/stockholm-time.js';
 import { pulsenCombineAdapter } from './index.js';
-import { stockholmTimestamp } from './timestamp.js';
 
 const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, 'fixtures', `${name}.pulsen-combine.json`));
@@ -97,7 +97,7 @@ describe('render', () => {
   });
 });
 
-describe('stockholmTimestamp', () => {
+describe('stockholmDateTime', () => {
   it.each([
     ['2025-01-15T12:00:00.999Z', '2025-01-15T13:00:00+01:00'],
     ['2025-07-01T21:59:59Z', '2025-07-01T23:59:59+02:00'],
@@ -107,6 +107,6 @@ describe('stockholmTimestamp', () => {
     ['2025-10-26T01:30:00Z', '2025-10-26T02:30:00+01:00'],
     ['2024-12-31T23:00:00Z', '2025-01-01T00:00:00+01:00'],
   ])('%s is %s', (instant, expected) => {
-    expect(stockholmTimestamp(new Date(instant))).toBe(expected);
+    expect(stockholmDateTime(new Date(instant))).toBe(expected);
   });
 });

@@ -4,9 +4,9 @@
  * booleans and mobility never written as false (9.8), all four tick boxes written.
  */
 import type { Plan } from '../../src/domain/plan.js';
+import { stockholmDateTime } from '../../src/domain/stockholm-time.js';
 import type { RenderContext, RenderOutcome } from '../types.js';
 import { DOCUMENT_FIELDS, DOCUMENT_TYPE, type Field, FORMAT_VERSION, TICK_BOXES } from './format.js';
-import { stockholmTimestamp } from './timestamp.js';
 
 type Json = string | boolean | Json[] | { [key: string]: Json };
 
@@ -14,7 +14,7 @@ export function renderPulsenCombine(plan: Plan, context: RenderContext): RenderO
   const metadata: Record<string, string> = {
     dokumenttyp: DOCUMENT_TYPE,
     version: FORMAT_VERSION,
-    exporterad: stockholmTimestamp(context.now),
+    exporterad: stockholmDateTime(context.now),
   };
   const document = writeObject(DOCUMENT_FIELDS, plan, metadata) ?? {};
   return { ok: true, body: Buffer.from(`${JSON.stringify(document, null, 2)}\n`, 'utf8') };
