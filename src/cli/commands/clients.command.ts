@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config.js';
-import { createDatabase } from '../../db/database.js';
 import { createFieldCipher } from '../../crypto/field-cipher.js';
+import { createDatabase } from '../../db/database.js';
 import { encryptedPlanDocumentCodec } from '../../db/plan-document-codec.js';
 import { createClient, SCOPES, type Scope } from '../../services/clients.service.js';
 import { UsageError } from '../usage-error.js';
