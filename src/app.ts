@@ -107,11 +107,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   inboxRoutes(app, ctx);
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
-  await registerAdminPages(app, { ctx, queues: deps.queues, redis: deps.redis });
+  const { operatorOrganisation } = deps.config;
+  await registerAdminPages(app, { ctx, queues: deps.queues, redis: deps.redis, operatorOrganisation });
   metricsRoutes(app, {
     ctx,
     registry: createMetrics({ db: jobTables(deps.db), queues: deps.queues, logger: deps.logger }),
     token: deps.config.metricsToken,
+    operatorOrganisation,
   });
   auditRoutes(app, ctx);
   return app;

@@ -43,6 +43,10 @@ const envSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(72_000),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  OPERATOR_ORGANISATION: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a 4-digit municipality code')
+    .optional(),
 });
 
 export interface Config {
@@ -67,6 +71,12 @@ export interface Config {
   http: HttpLimits;
   /** Bearer token a Prometheus scraper sends to GET /metrics; null: only admin or viewer API keys may read it. */
   metricsToken: string | null;
+  /**
+   * The organisation that operates this installation: only its admin/viewer keys see the queue
+   * dashboard and metrics, which span every organisation. Null: any organisation's (one
+   * municipality per installation).
+   */
+  operatorOrganisation: string | null;
 }
 
 export interface HttpLimits {
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     }),
     metricsToken: e.METRICS_TOKEN ?? null,
+    operatorOrganisation: e.OPERATOR_ORGANISATION ?? null,
   });
 }
 

@@ -12,9 +12,10 @@ const SESSION_TTL_SECONDS = 8 * 60 * 60;
 /** The browser side of administration: login and logout, and the queue dashboard. */
 export async function registerAdminPages(
   app: FastifyInstance,
-  deps: { ctx: ServiceContext; queues: Queues; redis: Redis },
+  deps: { ctx: ServiceContext; queues: Queues; redis: Redis; operatorOrganisation: string | null },
 ): Promise<void> {
-  const sessions = createAdminSessions(deps.redis, deps.ctx, SESSION_TTL_SECONDS);
-  await loginRoutes(app, { ctx: deps.ctx, sessions, sessionTtlSeconds: SESSION_TTL_SECONDS });
-  await registerDashboard(app, { ctx: deps.ctx, queues: deps.queues, sessions });
+  const { ctx, operatorOrganisation } = deps;
+  const sessions = createAdminSessions(deps.redis, ctx, SESSION_TTL_SECONDS);
+  await loginRoutes(app, { ctx, sessions, sessionTtlSeconds: SESSION_TTL_SECONDS, operatorOrganisation });
+  await registerDashboard(app, { ctx, queues: deps.queues, sessions, operatorOrganisation });
 }

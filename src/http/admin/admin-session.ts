@@ -49,9 +49,16 @@ export function createAdminSessions(redis: Redis, ctx: ServiceContext, ttlSecond
   };
 }
 
-/** Whether a caller may see the admin pages at all (admin, or the read-only viewer). */
-export function mayOperate(caller: Caller): boolean {
-  return grants(caller.scopes, 'viewer');
+/**
+ * Whether a caller may see the operator pages at all (the queue dashboard, metrics): admin or
+ * the read-only viewer, and of the operating organisation when one is configured, because the
+ * queues hold every organisation's jobs.
+ */
+export function mayOperate(caller: Caller, operatorOrganisation: string | null): boolean {
+  return (
+    grants(caller.scopes, 'viewer') &&
+    (operatorOrganisation === null || caller.organisation === operatorOrganisation)
+  );
 }
 
 export function mayChange(caller: Caller): boolean {

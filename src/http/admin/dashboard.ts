@@ -40,6 +40,8 @@ export interface DashboardOptions {
   ctx: ServiceContext;
   queues: Queues;
   sessions: AdminSessions;
+  /** OPERATOR_ORGANISATION: the only organisation whose keys see the board; null: any organisation's. */
+  operatorOrganisation: string | null;
 }
 
 /**
@@ -87,8 +89,14 @@ async function guard(
     return refuse(request, reply, 401, 'Log in at /admin/login, or send Authorization: Bearer <key>');
   }
   const { caller, via } = credential;
-  if (!mayOperate(caller))
-    return refuse(request, reply, 403, 'The dashboard needs the admin or viewer scope');
+  if (!mayOperate(caller, options.operatorOrganisation)) {
+    return refuse(
+      request,
+      reply,
+      403,
+      "The dashboard needs the operating organisation's admin or viewer scope",
+    );
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     if (!mayChange(caller))
       return refuse(request, reply, 403, 'A viewer sees the queues but changes nothing');

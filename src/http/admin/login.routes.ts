@@ -34,6 +34,7 @@ export interface LoginOptions {
   ctx: ServiceContext;
   sessions: AdminSessions;
   sessionTtlSeconds: number;
+  operatorOrganisation: string | null;
 }
 
 /**
@@ -64,9 +65,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
         request.log.warn({ event: 'admin.login' }, 'admin login refused: the key is not valid');
         return page(reply, 401, loginForm('The key is not valid.'));
       }
-      if (!mayOperate(caller)) {
+      if (!mayOperate(caller, options.operatorOrganisation)) {
         await recordAdminAction(options.ctx, request, caller, 'admin.login', 403);
-        return page(reply, 403, loginForm('This key has neither the admin nor the viewer scope.'));
+        return page(
+          reply,
+          403,
+          loginForm('This key has neither the admin nor the viewer scope of the operating organisation.'),
+        );
       }
       const sessionId = await options.sessions.create(hashApiKey(key!));
       await recordAdminAction(options.ctx, request, caller, 'admin.login', 303, {

@@ -11,6 +11,7 @@ export interface MetricsRouteOptions {
   registry: Registry;
   /** METRICS_TOKEN: what a Prometheus scraper sends as its bearer token; null when not configured. */
   token: string | null;
+  operatorOrganisation: string | null;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
@@ -34,12 +35,15 @@ export function metricsRoutes(app: FastifyInstance, options: MetricsRouteOptions
   });
 }
 
-async function mayScrape(request: FastifyRequest, { ctx, token }: MetricsRouteOptions): Promise<boolean> {
+async function mayScrape(
+  request: FastifyRequest,
+  { ctx, token, operatorOrganisation }: MetricsRouteOptions,
+): Promise<boolean> {
   const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
   if (!presented) return false;
   if (token !== null && sameSecret(presented, token)) return true;
   const caller = await authenticate(ctx, presented);
-  return caller !== undefined && mayOperate(caller);
+  return caller !== undefined && mayOperate(caller, operatorOrganisation);
 }
 
 // Digests first: timingSafeEqual needs equal lengths, and the length of the token is no one's business.
