@@ -9,7 +9,8 @@ import { UsageError } from '../../../src/cli/usage-error.js';
 import type { Plan } from '../../../src/domain/plan.js';
 import { captureIo } from './cli-io.js';
 
-const EXAMPLES = join(import.meta.dirname, '../../../../shared/formats/examples');
+// Copies of formats/examples, so the tests pass without the shared folder.
+const EXAMPLES = join(import.meta.dirname, '../../adapters/fixtures');
 const PROCAPITA_FIXTURES = join(import.meta.dirname, '../../../adapters/procapita/fixtures');
 const example = (name: string) => readFile(join(EXAMPLES, name));
 // The identity numbers in the documents below; no summary or report may contain them.

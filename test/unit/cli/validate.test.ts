@@ -6,7 +6,8 @@ import { validateCommand } from '../../../src/cli/commands/validate.command.js';
 import { UsageError } from '../../../src/cli/usage-error.js';
 import { captureIo } from './cli-io.js';
 
-const EXAMPLES = join(import.meta.dirname, '../../../../shared/formats/examples');
+// Copies of formats/examples, so the tests pass without the shared folder.
+const EXAMPLES = join(import.meta.dirname, '../../adapters/fixtures');
 const LIFECARE_FIXTURES = join(import.meta.dirname, '../../../adapters/lifecare/fixtures');
 
 let dir: string;
