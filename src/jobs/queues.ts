@@ -113,9 +113,31 @@ export function createQueues({ redisUrl, keyPrefix, failFast = true }: QueuesOpt
       );
     },
     async close() {
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all([...queues.values()].map(closeQueue));
     },
   };
+}
+
+/** How long closing waits for a queue's Redis handshake to finish. */
+const HANDSHAKE_WAIT_MS = 2_000;
+
+/**
+ * Closes a queue once its connection has settled. BullMQ closing a connection mid-handshake
+ * ends the stream under ioredis's ready check; the failed check rejects BullMQ's
+ * initialisation after close has removed its error listeners, and that rejection is
+ * unhandled. Redis answers a handshake in milliseconds; the bound keeps closing during an
+ * outage from waiting for a connection that will not come.
+ */
+async function closeQueue(queue: Queue): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    queue.waitUntilReady().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, HANDSHAKE_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  await queue.close();
 }
 
 /**
