@@ -190,16 +190,22 @@ export async function createSubmissions(
           ],
     ),
   );
-  await settlePlan(trx, ctx, row, by);
+  await settlePlan(trx, ctx, row, by, current);
   return submissions;
 }
 
 /**
  * Re-derives a locked plan's lifecycle after a submission changed, appends the change-feed
- * rows and dispatches what they call for.
+ * rows and dispatches what they call for. `known` spares re-reading a version the caller holds.
  */
-export async function settlePlan(trx: Tx, ctx: ServiceContext, row: PlanRow, by: Actor): Promise<PlanRow> {
-  const { row: updated, changes } = await reassessPlan(trx, ctx, row, by);
+export async function settlePlan(
+  trx: Tx,
+  ctx: ServiceContext,
+  row: PlanRow,
+  by: Actor,
+  known?: CurrentVersion,
+): Promise<PlanRow> {
+  const { row: updated, changes } = await reassessPlan(trx, ctx, row, by, undefined, known);
   await appendPlanChanges(trx, changes);
   await dispatchAfterChanges(trx, ctx, { row: updated, appended: changes, requestId: by.requestId });
   return updated;

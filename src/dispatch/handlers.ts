@@ -5,11 +5,11 @@ import { stockholmDate } from '../domain/calendar-date.js';
 import type { Plan } from '../domain/plan.js';
 import { isBlank } from '../domain/text.js';
 import { JOBS, type JobContext, type JobHandlers, type JobName, type JobPayload } from '../jobs/catalogue.js';
-import type { DestinationSecretCodec } from '../jobs/destinations.repository.js';
+import type { DestinationSecretCodec, DestinationWithSecret } from '../jobs/destinations.repository.js';
 import { jobTables } from '../jobs/outbox.repository.js';
-import { type SendDependencies, sendToDestination } from '../jobs/send-to-destination.js';
+import { activeDestination, type SendDependencies, sendToDestination } from '../jobs/send-to-destination.js';
 import type { ServiceContext } from '../services/context.js';
-import { currentVersion, loadLifecycle } from '../services/lifecycle.service.js';
+import { type CurrentVersion, currentVersion, loadLifecycle } from '../services/lifecycle.service.js';
 import { scanOverdue } from '../services/overdue.service.js';
 import { jsonBody, type OutboundBody, renderForSystem } from './outbound.js';
 import { findSubmission } from './submissions.repository.js';
@@ -43,15 +43,21 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
     context: JobContext,
     about: { planId: string; version: number; destinationId: string },
     body: OutboundBody,
+    destination?: DestinationWithSecret,
   ) =>
-    sendToDestination(send, context, {
-      jobName: name,
-      destinationId: about.destinationId,
-      event: JOBS[name].event ?? name,
-      planId: about.planId,
-      version: about.version,
-      ...body,
-    });
+    sendToDestination(
+      send,
+      context,
+      {
+        jobName: name,
+        destinationId: about.destinationId,
+        event: JOBS[name].event ?? name,
+        planId: about.planId,
+        version: about.version,
+        ...body,
+      },
+      destination,
+    );
 
   const signOff =
     (name: 'signoff.request' | 'signoff.remind') => async (data: SignOffPayload, context: JobContext) => {
@@ -83,23 +89,26 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
         context.logger.info('the submission was delivered already');
         return;
       }
+      let rendered: CurrentVersion | undefined;
       try {
-        const system = await destinationSystem(ctx, data.destinationId);
-        const plan = await planVersion(ctx, data.planId, data.version);
-        const body = renderForSystem(system, plan, {
+        const destination = await activeDestination(send, data.destinationId);
+        const version = await storedVersion(ctx, data.planId, data.version);
+        // Reused for the lifecycle only when it is the submission's own version.
+        if (submission.plan_id === data.planId && submission.version === data.version) rendered = version;
+        const body = renderForSystem(destination.system, version.plan, {
           planId: data.planId,
           version: data.version,
           documentId: data.submissionId,
           now: ctx.clock(),
         });
-        await deliver('submission.deliver', context, data, body);
+        await deliver('submission.deliver', context, data, body, destination);
       } catch (error) {
         if (isFinalAttempt(error, context)) {
-          await recordSubmissionOutcome(ctx, data.submissionId, 'failed', data.requestId);
+          await recordSubmissionOutcome(ctx, data.submissionId, 'failed', data.requestId, rendered);
         }
         throw error;
       }
-      await recordSubmissionOutcome(ctx, data.submissionId, 'delivered', data.requestId);
+      await recordSubmissionOutcome(ctx, data.submissionId, 'delivered', data.requestId, rendered);
       context.logger.info({ submissionId: data.submissionId }, 'submission delivered');
     },
     'signoff.request': signOff('signoff.request'),
@@ -178,19 +187,14 @@ async function planRow(ctx: ServiceContext, id: string): Promise<PlanRow> {
 
 /** One version's content, read from PostgreSQL (never from the job). */
 async function planVersion(ctx: ServiceContext, planId: string, version: number): Promise<Plan> {
-  const stored = await findPlanVersion(ctx.db, planId, version);
-  if (!stored) throw new UnrecoverableError('the plan version no longer exists');
-  return ctx.codec.decode(stored.document, { planId, version });
+  return (await storedVersion(ctx, planId, version)).plan;
 }
 
-async function destinationSystem(ctx: ServiceContext, id: string): Promise<string> {
-  const row = await ctx.db
-    .selectFrom('destinations')
-    .select('system')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw new UnrecoverableError('destination no longer exists or is disabled');
-  return row.system;
+async function storedVersion(ctx: ServiceContext, planId: string, version: number): Promise<CurrentVersion> {
+  const stored = await findPlanVersion(ctx.db, planId, version);
+  if (!stored) throw new UnrecoverableError('the plan version no longer exists');
+  const plan = ctx.codec.decode(stored.document, { planId, version });
+  return { version: stored.version, plan, contentHash: stored.content_hash };
 }
 
 /** The role still has to sign this version, which is still current: its unit and due date; else undefined. */

@@ -6,7 +6,13 @@ import { stockholmDate } from '../domain/calendar-date.js';
 import { submissionRefusal } from '../domain/lifecycle/lifecycle.js';
 import type { Caller, ServiceContext } from '../services/context.js';
 import { conflict, notFound } from '../services/errors.js';
-import { type Actor, currentVersion, loadLifecycle, SYSTEM_ACTOR } from '../services/lifecycle.service.js';
+import {
+  type Actor,
+  type CurrentVersion,
+  currentVersion,
+  loadLifecycle,
+  SYSTEM_ACTOR,
+} from '../services/lifecycle.service.js';
 import { createSubmissions, settlePlan } from './dispatch-effects.js';
 import {
   advanceSubmission,
@@ -148,25 +154,32 @@ export async function inboxOf(
 /**
  * The worker's side: a delivery answered 2xx (`delivered`) or gave up (`failed`). The plan
  * row is locked before the submission changes, in the same order as the API, so the two
- * never deadlock. A status already reached changes nothing.
+ * never deadlock. A status already reached changes nothing. `known` is the version the
+ * worker rendered, reused when it is still the plan's current one.
  */
 export async function recordSubmissionOutcome(
   ctx: ServiceContext,
   submissionId: string,
   outcome: 'delivered' | 'failed',
   requestId: string | undefined,
+  known?: CurrentVersion,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const submission = await findSubmission(trx, submissionId);
-    if (!submission) return;
-    const row = await lockPlanById(trx, submission.plan_id);
+    const row = await lockPlanOfSubmission(trx, submissionId);
     if (!row) return;
     if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;
     const by: Actor = { ...SYSTEM_ACTOR, requestId: requestId ?? null };
-    await settlePlan(trx, ctx, row, by);
+    await settlePlan(trx, ctx, row, by, known);
   });
 }
 
-async function lockPlanById(trx: Tx, id: string): Promise<PlanRow | undefined> {
-  return trx.selectFrom('plans').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/** The plan of a submission, locked; one round trip on the worker's path. */
+async function lockPlanOfSubmission(trx: Tx, submissionId: string): Promise<PlanRow | undefined> {
+  return trx
+    .selectFrom('plans')
+    .innerJoin('submissions', 'submissions.plan_id', 'plans.id')
+    .selectAll('plans')
+    .where('submissions.id', '=', submissionId)
+    .forUpdate('plans')
+    .executeTakeFirst();
 }

@@ -16,7 +16,8 @@ export interface DeliveryStart {
  * again (stalled worker, re-relayed duplicate) finds the row and its status.
  */
 export async function startDelivery(db: JobsExecutor, start: DeliveryStart, now: Date): Promise<DeliveryRow> {
-  await db
+  // One round trip: a rerun's no-op update returns the row as it stands, with its webhook id.
+  return db
     .insertInto('deliveries')
     .values({
       destination_id: start.destinationId,
@@ -28,9 +29,9 @@ export async function startDelivery(db: JobsExecutor, start: DeliveryStart, now:
       created_at: now,
       updated_at: now,
     })
-    .onConflict((oc) => oc.column('job_id').doNothing())
-    .execute();
-  return db.selectFrom('deliveries').selectAll().where('job_id', '=', start.jobId).executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.column('job_id').doUpdateSet({ job_id: (eb) => eb.ref('excluded.job_id') }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export interface DeliveryAttempt {

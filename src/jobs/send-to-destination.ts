@@ -2,7 +2,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { JobContext } from './catalogue.js';
 import { recordDeliveryAttempt, startDelivery } from './deliveries.repository.js';
 import { type DeliveryDependencies, deliver, throwUnlessDelivered } from './delivery.js';
-import { type DestinationSecretCodec, findDestinationWithSecret } from './destinations.repository.js';
+import {
+  type DestinationSecretCodec,
+  type DestinationWithSecret,
+  findDestinationWithSecret,
+} from './destinations.repository.js';
 import type { JobsExecutor } from './outbox.repository.js';
 
 export interface SendDependencies extends DeliveryDependencies {
@@ -33,11 +37,10 @@ export async function sendToDestination(
   deps: SendDependencies,
   context: JobContext,
   message: OutboundMessage,
+  /** The destination when the caller has already loaded it (to render for its system). */
+  loaded?: DestinationWithSecret,
 ): Promise<void> {
-  const destination = await findDestinationWithSecret(deps.db, message.destinationId, deps.secrets);
-  if (!destination || destination.disabledAt) {
-    throw new UnrecoverableError('destination no longer exists or is disabled');
-  }
+  const destination = loaded ?? (await activeDestination(deps, message.destinationId));
   const delivery = await startDelivery(
     deps.db,
     {
@@ -90,6 +93,18 @@ export async function sendToDestination(
     deps.clock(),
   );
   throwUnlessDelivered(outcome);
+}
+
+/** The destination of a job with its secret opened; a missing or disabled one fails the job for good. */
+export async function activeDestination(
+  deps: Pick<SendDependencies, 'db' | 'secrets'>,
+  id: string,
+): Promise<DestinationWithSecret> {
+  const destination = await findDestinationWithSecret(deps.db, id, deps.secrets);
+  if (!destination || destination.disabledAt) {
+    throw new UnrecoverableError('destination no longer exists or is disabled');
+  }
+  return destination;
 }
 
 /** The Standard Webhooks message id: stable for the job, so every retry carries the same one. */

@@ -66,9 +66,11 @@ export async function loadLifecycle(
   row: Pick<PlanRow, 'id' | 'organisation' | 'source_system'>,
   current: CurrentVersion,
   today: string,
+  /** The plan's signatures when the caller has just read them under the plan lock. */
+  known?: StoredSignature[],
 ): Promise<LoadedLifecycle> {
   const resolved = await policyFor(db, row.organisation, current.plan);
-  const signatures = await readSignatures(db, ctx, row.id);
+  const signatures = known ?? (await readSignatures(db, ctx, row.id));
   const submissions = await listSubmissions(db, row.id);
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
   return { resolved, signatures, submissions, assessment: assessPlan(input, today) };
@@ -115,7 +117,15 @@ export async function advanceLifecycle(
       recordedAt: now,
     })),
   );
-  const { assessment } = await loadLifecycle(trx, ctx, row, current, today);
+  // Nothing new recorded: the signatures just read are all there are (the plan row is locked).
+  const { assessment } = await loadLifecycle(
+    trx,
+    ctx,
+    row,
+    current,
+    today,
+    fromDocument.length === 0 ? recorded : undefined,
+  );
   const state = assessment.lifecycle.state;
   const base = { planId: row.id, organisation: row.organisation, version: current.version, at: now };
 
@@ -160,8 +170,10 @@ export async function reassessPlan(
   row: PlanRow,
   by: Actor,
   today?: string,
+  /** A version the caller has already read and decoded; used when it is still the current one. */
+  known?: CurrentVersion,
 ): Promise<{ row: PlanRow; changes: NewPlanChange[] }> {
-  const current = await currentVersion(trx, ctx, row);
+  const current = known?.version === row.current_version ? known : await currentVersion(trx, ctx, row);
   const now = ctx.clock();
   const { state, changes } = await advanceLifecycle(trx, ctx, {
     row,
