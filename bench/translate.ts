@@ -1,6 +1,7 @@
 // Translate: Procapita → Lifecare conversions/s (parse, canonical plan, render) against bare
 // xml2js parsing of the same documents. CPU-bound, so one loop, no concurrency. Goal: ratio ≥ 0.5.
 // npm run bench -- translate [--count 2000] [--warmup 200]
+// The tasks run in alternating slices after a warm-up, each with the same count and inputs.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import xml2js from 'xml2js';
@@ -37,33 +38,54 @@ export async function run(args: string[]): Promise<void> {
   console.log(
     `translate: Procapita → Lifecare, ${opts.count} conversions of ${documents.length} example documents`,
   );
-  const adapter = await timed(opts, async (i) => convert(i));
-  const bare = await timed(opts, parseBare);
-  // The two halves alone, so a slow conversion shows which side to look at.
   const plans = documents.map((d) => {
     const parsed = procapita.parse(d);
     if (!parsed.ok) throw new Error('procapita parse refused a fixture');
     return parsed.plan;
   });
-  const parseOnly = await timed(opts, async (i) => void procapita.parse(documents[i % documents.length]!));
-  const renderOnly = await timed(opts, async (i) => void lifecare.render(plans[i % plans.length]!, context));
-  console.log(`  adapters (parse + render): ${adapter.toFixed(0)} conversions/s`);
+  const rates = await alternated(opts, {
+    adapter: async (i) => convert(i),
+    bare: parseBare,
+    // The two halves alone, so a slow conversion shows which side to look at.
+    parseOnly: async (i) => void procapita.parse(documents[i % documents.length]!),
+    renderOnly: async (i) => void lifecare.render(plans[i % plans.length]!, context),
+  });
+  console.log(`  adapters (parse + render): ${rates.adapter.toFixed(0)} conversions/s`);
   console.log(
-    `    procapita parse alone: ${parseOnly.toFixed(0)}/s, lifecare render alone: ${renderOnly.toFixed(0)}/s`,
+    `    procapita parse alone: ${rates.parseOnly.toFixed(0)}/s, lifecare render alone: ${rates.renderOnly.toFixed(0)}/s`,
   );
-  console.log(`  bare xml2js parseStringPromise: ${bare.toFixed(0)} parses/s`);
-  const ratio = adapter / bare;
+  console.log(`  bare xml2js parseStringPromise: ${rates.bare.toFixed(0)} parses/s`);
+  const ratio = rates.adapter / rates.bare;
   console.log(
     `  ratio adapters/xml2js: ${ratio.toFixed(2)} (goal ≥ ${GOAL}) ${ratio >= GOAL ? 'met' : 'NOT met'}`,
   );
 }
 
-async function timed(
+const ROUNDS = 10;
+
+/**
+ * Rates per second of each task over the same inputs and iteration count. Every task is warmed
+ * up first; then the tasks take turns in ROUNDS slices, so that a change in machine load during
+ * the run weighs on all of them alike instead of on whichever happened to run then.
+ */
+async function alternated<K extends string>(
   opts: { count: number; warmup: number },
-  task: (i: number) => Promise<void>,
-): Promise<number> {
-  for (let i = 0; i < opts.warmup; i++) await task(i);
-  const started = performance.now();
-  for (let i = 0; i < opts.count; i++) await task(i);
-  return opts.count / ((performance.now() - started) / 1000);
+  tasks: Record<K, (i: number) => Promise<void>>,
+): Promise<Record<K, number>> {
+  const names = Object.keys(tasks) as K[];
+  for (const name of names) for (let i = 0; i < opts.warmup; i++) await tasks[name](i);
+  const elapsed = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
+  const done = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
+  for (let round = 0; round < ROUNDS; round++) {
+    const slice = Math.ceil((opts.count * (round + 1)) / ROUNDS) - Math.ceil((opts.count * round) / ROUNDS);
+    for (const name of names) {
+      const started = performance.now();
+      for (let n = 0; n < slice; n++) await tasks[name](done[name]++);
+      elapsed[name] += performance.now() - started;
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, done[name] / (elapsed[name] / 1000)])) as Record<
+    K,
+    number
+  >;
 }
