@@ -32,61 +32,79 @@ export function renderLifecare(plan: Plan, context: RenderContext): RenderOutcom
     };
   }
   const envelope: Envelope = { documentId, created: stockholmDateTime(context.now) };
-  const body = renderChildren(PLAN_SPEC, plan, envelope, 1);
-  const xml = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<${ROOT_NAME} xmlns="${LIFECARE_NAMESPACE}">`,
-    ...body,
-    `</${ROOT_NAME}>`,
-    '',
-  ].join('\n');
-  return { ok: true, body: Buffer.from(xml, 'utf8') };
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<${ROOT_NAME} xmlns="${LIFECARE_NAMESPACE}">`];
+  renderChildren(lines, PLAN_SPEC, plan, envelope, 1);
+  lines.push(`</${ROOT_NAME}>`, '');
+  return { ok: true, body: Buffer.from(lines.join('\n'), 'utf8') };
 }
 
-/** Lines of one element, or none when it would be empty (optional items are left out, 3.2). */
+// The renderers append lines to one array; an element that turns out empty takes its lines
+// back out (optional items are left out, 3.2), which spares a throwaway array per element.
+
+/** Appends the lines of one element to `lines`, or none when it would be empty. */
 function renderElement(
+  lines: string[],
   name: string,
   spec: ElementSpec,
   scope: unknown,
   envelope: Envelope,
   depth: number,
-): string[] {
+): void {
   const indent = INDENT.repeat(depth);
   switch (spec.kind) {
     case 'leaf': {
       const value = formatValue(spec.value, valueAt(scope, spec.to), envelope);
-      return value === undefined ? [] : [`${indent}<${name}>${escapeText(value)}</${name}>`];
+      if (value !== undefined) lines.push(`${indent}<${name}>${escapeText(value)}</${name}>`);
+      break;
     }
     case 'group':
-      return wrap(name, renderChildren(spec, scope, envelope, depth + 1), indent);
+      wrap(lines, name, indent, () => renderChildren(lines, spec, scope, envelope, depth + 1));
+      break;
     case 'list':
-      return wrap(name, renderItems(spec, scope, envelope, depth + 1), indent);
+      wrap(lines, name, indent, () => renderItems(lines, spec, scope, envelope, depth + 1));
+      break;
   }
 }
 
-function renderChildren(spec: GroupSpec, scope: unknown, envelope: Envelope, depth: number): string[] {
-  return Object.entries(spec.children).flatMap(([name, child]) =>
-    renderElement(name, child, scope, envelope, depth),
-  );
+function renderChildren(
+  lines: string[],
+  spec: GroupSpec,
+  scope: unknown,
+  envelope: Envelope,
+  depth: number,
+): void {
+  for (const [name, child] of Object.entries(spec.children))
+    renderElement(lines, name, child, scope, envelope, depth);
 }
 
-function renderItems(spec: ListSpec, scope: unknown, envelope: Envelope, depth: number): string[] {
+function renderItems(
+  lines: string[],
+  spec: ListSpec,
+  scope: unknown,
+  envelope: Envelope,
+  depth: number,
+): void {
   const items = valueAt(scope, spec.to);
-  if (!Array.isArray(items)) return [];
+  if (!Array.isArray(items)) return;
   const kinds = Object.entries(spec.items);
-  return items.flatMap((item: unknown) => {
+  for (const item of items as unknown[]) {
     // The element name follows from the item's constant fields (Signering / EjSignerad).
     const kind = kinds.find(([, { constant = {} }]) =>
       Object.entries(constant).every(([key, value]) => valueAt(item, [key]) === value),
     );
-    if (!kind) return [];
+    if (!kind) continue;
     const [name, { fields }] = kind;
-    return renderElement(name, fields, item, envelope, depth);
-  });
+    renderElement(lines, name, fields, item, envelope, depth);
+  }
 }
 
-function wrap(name: string, inner: string[], indent: string): string[] {
-  return inner.length === 0 ? [] : [`${indent}<${name}>`, ...inner, `${indent}</${name}>`];
+/** Start and end tag around what `inner` appends; nothing at all when it appends nothing. */
+function wrap(lines: string[], name: string, indent: string, inner: () => void): void {
+  const start = lines.length;
+  lines.push(`${indent}<${name}>`);
+  inner();
+  if (lines.length === start + 1) lines.length = start;
+  else lines.push(`${indent}</${name}>`);
 }
 
 function formatValue(type: ValueType, value: unknown, envelope: Envelope): string | undefined {
@@ -118,7 +136,9 @@ function valueAt(scope: unknown, path: CanonicalPath): unknown {
   return current;
 }
 
-/** `>` is escaped too, so a text holding `]]>` stays well-formed. */
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/** `>` is escaped too, so a text holding `]]>` stays well-formed. One pass over the text. */
 function escapeText(value: string): string {
-  return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return value.replace(/[&<>]/g, (c) => ESCAPES[c]!);
 }

@@ -1,7 +1,7 @@
 /** Procapita export bytes → canonical plan (formats/README.md section 5). */
 import type { FieldIssue } from '../../src/domain/field-issue.js';
 import { parseCanonicalPlan } from '../../src/domain/parse-plan.js';
-import { childPaths, readXml, type XmlElement } from '../common/xml-reader.js';
+import { childPath, childPaths, readXml, type XmlElement } from '../common/xml-reader.js';
 import type { ParseOutcome } from '../types.js';
 import { FORMAT_VERSION, MODULES } from './codes.js';
 import { mapPlan } from './map-plan.js';
@@ -97,10 +97,15 @@ function findMojibake(element: XmlElement, path: string): string | undefined {
     if (UTF8_AS_LATIN1.test(attribute.value)) return `${path}/@${attribute.localName}`;
   }
   if (UTF8_AS_LATIN1.test(element.text)) return path;
-  const paths = childPaths(path, element);
-  for (let index = 0; index < element.children.length; index++) {
-    const found = findMojibake(element.children[index]!, paths[index]!);
-    if (found) return found;
-  }
-  return undefined;
+  // Paths are worked out only along the way to a find; almost every document has none.
+  const child = element.children.find(hasMojibake);
+  return child && findMojibake(child, childPath(path, element, child));
+}
+
+function hasMojibake(element: XmlElement): boolean {
+  return (
+    element.attributes.some((attribute) => UTF8_AS_LATIN1.test(attribute.value)) ||
+    UTF8_AS_LATIN1.test(element.text) ||
+    element.children.some(hasMojibake)
+  );
 }

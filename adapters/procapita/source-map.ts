@@ -17,9 +17,10 @@ export class SourceMap {
     elementPath: string,
     attributes: Readonly<Record<string, string>> = {},
   ): void {
-    this.paths.set(key(at), elementPath);
+    const elementKey = key(at);
+    this.paths.set(elementKey, elementPath);
     for (const [field, attribute] of Object.entries(attributes)) {
-      this.paths.set(key([...at, field]), attributePath(elementPath, attribute));
+      this.paths.set(key([elementKey, field]), attributePath(elementPath, attribute));
     }
   }
 

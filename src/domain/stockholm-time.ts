@@ -28,7 +28,26 @@ interface WallClock {
   offset: string;
 }
 
+// formatToParts costs some 15 µs a call, and the same seconds recur (each render stamps the
+// current time, each Procapita parse checks its EXPORTTID at both Stockholm offsets), so wall
+// clocks are kept by epoch second. Bounded: emptied when full.
+const wallClocks = new Map<number, WallClock>();
+const WALL_CLOCKS_KEPT = 1024;
+
 function wallClock(instant: Date): WallClock {
+  // An invalid date has a NaN second: never found, never kept, and formatToParts throws as before.
+  const second = Math.floor(instant.getTime() / 1000);
+  const known = wallClocks.get(second);
+  if (known) return known;
+  const clock = formatWallClock(instant);
+  if (!Number.isNaN(second)) {
+    if (wallClocks.size >= WALL_CLOCKS_KEPT) wallClocks.clear();
+    wallClocks.set(second, clock);
+  }
+  return clock;
+}
+
+function formatWallClock(instant: Date): WallClock {
   const parts = stockholmParts.formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return {
