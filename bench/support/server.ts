@@ -30,7 +30,9 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<st
  */
 export async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags NODE_OPTIONS refuses.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
     env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -3,12 +3,20 @@
  * content whose lists carry no order (formats/README.md 3.4). Absent (undefined) keys are left out.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  // Every push hashes its plan more than once, so this walk builds strings directly instead of
+  // allocating entry pairs and closures per node. Default sort() compares UTF-16 code units.
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items: string[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = canonicalJson(value[i]);
+    return `[${items.sort().join(',')}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `{${out}}`;
 }

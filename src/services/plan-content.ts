@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { Plan } from '../domain/plan.js';
 
 /**
@@ -11,18 +12,6 @@ export function planContentHash(plan: Plan): string {
   return createHash('sha256')
     .update(canonicalJson({ ...plan, plan: described }))
     .digest('hex');
-}
-
-/** JSON with object keys sorted and arrays sorted by their items' canonical JSON. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**
