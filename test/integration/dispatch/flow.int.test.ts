@@ -257,17 +257,23 @@ describe('the dispatch flow of one plan', () => {
     ).not.toThrow();
     expect((await o.status(id)).status).toBe('submitted');
 
-    // The worker's log lines carry the id of the request that submitted.
-    const logs = t
-      .logs()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line));
-    const submitRequest = logs.find(
+    // The worker's log lines carry the id of the request that submitted. The worker logs
+    // after recording the delivery, so the line may follow the status by a moment.
+    const logs = () =>
+      t
+        .logs()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+    const submitRequest = logs().find(
       (l) => l.req?.url === `/v1/plans/${id}/submissions` && l.req?.method === 'POST',
     );
-    expect(logs.some((l) => l.msg === 'submission delivered' && l.requestId === submitRequest?.reqId)).toBe(
-      true,
+    expect(submitRequest?.reqId).toEqual(expect.any(String));
+    await waitFor(
+      async () =>
+        logs().some((l) => l.msg === 'submission delivered' && l.requestId === submitRequest?.reqId),
+      5_000,
+      'the worker logged the delivery with the request id',
     );
 
     const receipt = await o.call(
