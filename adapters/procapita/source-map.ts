@@ -7,7 +7,10 @@ import type { PlanIssue } from '../../src/domain/parse-plan.js';
 import { attributePath } from '../common/xml-reader.js';
 
 export class SourceMap {
-  private readonly paths = new Map<string, string>();
+  // Records are kept as given and turned into lookup keys only when a canonical issue needs
+  // translating: most documents are valid, and the keys would be built for nothing.
+  private readonly records: [at: readonly PropertyKey[], path: string][] = [];
+  private built: Map<string, string> | undefined;
 
   constructor(private readonly fallback: string) {}
 
@@ -17,16 +20,22 @@ export class SourceMap {
     elementPath: string,
     attributes: Readonly<Record<string, string>> = {},
   ): void {
-    const elementKey = key(at);
-    this.paths.set(elementKey, elementPath);
+    this.field(at, elementPath);
     for (const [field, attribute] of Object.entries(attributes)) {
-      this.paths.set(key([elementKey, field]), attributePath(elementPath, attribute));
+      this.field([...at, field], attributePath(elementPath, attribute));
     }
   }
 
   /** Records the element a canonical field (a free text) came from. */
   field(at: readonly PropertyKey[], elementPath: string): void {
-    this.paths.set(key(at), elementPath);
+    this.records.push([at, elementPath]);
+    this.built = undefined;
+  }
+
+  private get paths(): Map<string, string> {
+    // A later record of the same canonical path replaces an earlier one.
+    this.built ??= new Map(this.records.map(([at, path]) => [key(at), path]));
+    return this.built;
   }
 
   /** The Procapita path of a canonical path: the field's own, else its nearest recorded ancestor's. */

@@ -23,12 +23,18 @@ export function isBlank(value: string): boolean {
 }
 
 export function trimSingleLine(value: string): string {
+  // Most values have nothing to trim; the regex would still scan them for a trailing run.
+  if (!isWhitespace(value.charCodeAt(0)) && !isWhitespace(value.charCodeAt(value.length - 1))) return value;
   return value.replace(EDGE_WHITESPACE, '');
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
 }
 
 /** CR LF and lone CR become LF. Nothing else changes. */
 export function normalizeLineEnds(value: string): string {
-  return value.replace(/\r\n?/g, '\n');
+  return value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value;
 }
 
 function hasLoneSurrogate(value: string): boolean {
