@@ -91,8 +91,11 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
       }
       let rendered: CurrentVersion | undefined;
       try {
-        const destination = await activeDestination(send, data.destinationId);
-        const version = await storedVersion(ctx, data.planId, data.version);
+        // Independent reads, so one waits for neither's round trip.
+        const [destination, version] = await Promise.all([
+          activeDestination(send, data.destinationId),
+          storedVersion(ctx, data.planId, data.version),
+        ]);
         // Reused for the lifecycle only when it is the submission's own version.
         if (submission.plan_id === data.planId && submission.version === data.version) rendered = version;
         const body = renderForSystem(destination.system, version.plan, {
