@@ -74,6 +74,18 @@ export async function isolatedDatabase(): Promise<{ url: string; db: Db; drop():
     db,
     async drop() {
       await db.destroy();
+      // pg's pools resolve end() before their clients' sockets close; a forced drop would
+      // terminate those mid-goodbye, and the FATAL surfaces in the test process as an
+      // uncaught error. Wait for the sessions to leave; force only what is left after that.
+      await waitFor(
+        async () => {
+          const { rows } = await sql<{ n: number }>`
+            select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin);
+          return rows[0]?.n === 0;
+        },
+        10_000,
+        'no session left on the test database',
+      ).catch(() => undefined);
       await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
       await admin.destroy();
     },
