@@ -18,6 +18,7 @@ import { sendToDestination } from '../../../src/jobs/send-to-destination.js';
 import { generateWebhookSecret } from '../../../src/jobs/webhook-signature.js';
 import { createWorkers, type Workers } from '../../../src/jobs/workers.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { dropDatabaseWhenIdle } from '../../helpers/drop-database.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -46,7 +47,7 @@ export async function isolatedTestApp(
     keyPrefix,
     async close() {
       await app.close();
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+      await dropDatabaseWhenIdle(admin, name);
       await admin.destroy();
     },
   };
