@@ -10,7 +10,11 @@ const changePageSchema = z
   .object({
     items: z.array(
       z.object({
-        seq: z.string().describe('Position in the feed; pass the last one seen as ?after='),
+        seq: z
+          .string()
+          .describe(
+            'Insertion number; orders rows within one transaction. Resume with the page cursor, not a seq',
+          ),
         planId: z.uuid(),
         version: z.number().int(),
         kind: z
@@ -24,7 +28,11 @@ const changePageSchema = z
           .describe('status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since'),
       }),
     ),
-    cursor: z.string().describe('Resume with ?after=<cursor>; unchanged when nothing was new'),
+    cursor: z
+      .string()
+      .describe(
+        'Opaque; resume with ?after=<cursor>. Unchanged when nothing was new. A row shows once every write transaction older than its own has finished',
+      ),
   })
   .meta({ id: 'ChangePage' });
 
@@ -36,8 +44,10 @@ export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       querystring: z.object({
         after: z
           .string()
-          .regex(/^(0|[1-9]\d{0,18})$/, 'must be a cursor from this feed')
-          .default('0'),
+          .max(200)
+          .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from this feed')
+          .default('0')
+          .describe('A cursor from this feed; 0 from the beginning'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: { 200: changePageSchema, ...problemResponses(400, 401, 403) },
