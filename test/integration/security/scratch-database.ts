@@ -4,6 +4,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase } from '../../../src/db/database.js';
 import { migrateToLatest } from '../../../src/db/migrate.js';
+import { dropDatabaseWhenIdle } from '../../helpers/drop-database.js';
 
 export interface ScratchDatabase {
   url: string;
@@ -31,7 +32,14 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   return {
     url: url.toString(),
     name,
-    drop: () => admin(runUrl, `drop database if exists "${name}" with (force)`),
+    drop: async () => {
+      const runDb = createDatabase(runUrl.toString(), 1);
+      try {
+        await dropDatabaseWhenIdle(runDb, name);
+      } finally {
+        await runDb.destroy();
+      }
+    },
   };
 }
 
