@@ -3,7 +3,6 @@ import * as initialSchema from '../../migrations/1795431492354-initial-schema.js
 import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-and-destinations.js';
 import * as lifecycle from '../../migrations/1795431800000-lifecycle.js';
 import * as auditLog from '../../migrations/1795431900000-audit-log.js';
-import * as changeFeedWatermark from '../../migrations/1795432200000-change-feed-watermark.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -15,5 +14,4 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795431700000-outbox-and-destinations': outboxAndDestinations,
   '1795431800000-lifecycle': lifecycle,
   '1795431900000-audit-log': auditLog,
-  '1795432200000-change-feed-watermark': changeFeedWatermark,
 };

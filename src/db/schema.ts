@@ -48,8 +48,6 @@ export interface PlanVersionsTable {
 export interface PlanChangesTable {
   /** bigserial: read back as a decimal string, since it can exceed 2^53. */
   seq: ColumnType<string, never, never>;
-  /** xid8 of the writing transaction (a decimal string); the feed is ordered by (tx_id, seq). */
-  tx_id: ColumnType<string, never, never>;
   plan_id: string;
   organisation: string;
   version: number;

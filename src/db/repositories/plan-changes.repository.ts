@@ -14,10 +14,21 @@ export interface NewPlanChange {
 }
 
 /**
- * Appends change-feed rows. Each row records its transaction's id (tx_id, by column default),
- * which is what lets readers never skip a row without serialising writers: see listPlanChanges.
+ * Appends change-feed rows. A poller reads `seq > cursor` and must never skip a row, but a
+ * sequence is handed out at insert time while rows become visible at commit, so two
+ * concurrent transactions can commit out of sequence order. The transaction-scoped advisory
+ * lock, one per organisation (the feed is read per organisation), makes writers of one
+ * organisation take sequence numbers and commit one at a time: a row with a higher seq is
+ * never visible before a lower one. Callers append as the last step before commit so the
+ * lock is held for as short as possible.
  */
 export async function appendPlanChanges(trx: Tx, changes: NewPlanChange[]): Promise<void> {
+  const organisations = [...new Set(changes.map((c) => c.organisation))].sort();
+  for (const organisation of organisations) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`plan_changes:${organisation}`}, 0))`.execute(
+      trx,
+    );
+  }
   if (changes.length === 0) return;
   await trx
     .insertInto('plan_changes')
@@ -35,34 +46,17 @@ export async function appendPlanChanges(trx: Tx, changes: NewPlanChange[]): Prom
     .execute();
 }
 
-/** A place in the change feed: a row's writing transaction (xid8) and seq, both decimal strings. */
-export interface ChangePosition {
-  txId: string;
-  seq: string;
-}
-
-/**
- * The organisation's rows after `after`, in (tx_id, seq) order. A seq is handed out at insert
- * but a row becomes visible at commit, so rows are only returned once their transaction is
- * certainly finished: tx_id below the snapshot's xmin. Every transaction still in flight has
- * an id at or above xmin and every later one a larger id, so no row can ever appear behind a
- * position already returned; within a transaction seq orders its rows. xid8 values are
- * compared in SQL only: they can exceed 2^53. Read outside a writing transaction, whose own
- * id would hold xmin back.
- */
 export async function listPlanChanges(
   db: Executor,
   organisation: string,
-  after: ChangePosition,
+  after: string,
   limit: number,
 ): Promise<PlanChangeRow[]> {
   return db
     .selectFrom('plan_changes')
     .selectAll()
     .where('organisation', '=', organisation)
-    .where(sql<boolean>`(tx_id, seq) > (${after.txId}::xid8, ${after.seq}::bigint)`)
-    .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`)
-    .orderBy('tx_id', 'asc')
+    .where('seq', '>', after as never)
     .orderBy('seq', 'asc')
     .limit(limit)
     .execute();

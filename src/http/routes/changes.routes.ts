@@ -10,11 +10,7 @@ const changePageSchema = z
   .object({
     items: z.array(
       z.object({
-        seq: z
-          .string()
-          .describe(
-            'Insertion number; orders rows within one transaction. Resume with the page cursor, not a seq',
-          ),
+        seq: z.string().describe('Position in the feed; pass the last one seen as ?after='),
         planId: z.uuid(),
         version: z.number().int(),
         kind: z
@@ -28,11 +24,7 @@ const changePageSchema = z
           .describe('status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since'),
       }),
     ),
-    cursor: z
-      .string()
-      .describe(
-        'Opaque; resume with ?after=<cursor>. Unchanged when nothing was new. A row shows once every write transaction older than its own has finished',
-      ),
+    cursor: z.string().describe('Resume with ?after=<cursor>; unchanged when nothing was new'),
   })
   .meta({ id: 'ChangePage' });
 
@@ -44,10 +36,8 @@ export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       querystring: z.object({
         after: z
           .string()
-          .max(200)
-          .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from this feed')
-          .default('0')
-          .describe('A cursor from this feed; 0 from the beginning'),
+          .regex(/^(0|[1-9]\d{0,18})$/, 'must be a cursor from this feed')
+          .default('0'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: { 200: changePageSchema, ...problemResponses(400, 401, 403) },

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dispatch, startDispatch } from '../../../src/dispatch/runtime.js';
 import { generateWebhookSecret, verifyWebhook } from '../../../src/jobs/webhook-signature.js';
 import { bearer, createTestApp, type TestApp } from '../../helpers/app.js';
-import { feedSettled } from '../../helpers/change-feed.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
 import { INDEX_KEY, isolatedDatabase, runPrefix, startReceiver, waitFor } from './support.js';
 
@@ -285,7 +284,6 @@ describe('the dispatch flow of one plan', () => {
     );
     expect(receipt.body).toMatchObject({ status: 'acknowledged', acknowledgedAt: expect.any(String) });
     expect((await o.status(id)).status).toBe('acknowledged');
-    await feedSettled(t.deps.db);
     const feed = (await o.call('GET', '/v1/changes?limit=1000')).body.items.filter(
       (c: { planId: string }) => c.planId === id,
     );

@@ -2,7 +2,6 @@ import { expect } from 'vitest';
 import { serviceContext } from '../../../src/app.js';
 import type { ServiceContext } from '../../../src/services/context.js';
 import { adminOf, createTestApp, type TestApp } from '../../helpers/app.js';
-import { feedSettled } from '../../helpers/change-feed.js';
 import { validPlan } from '../../helpers/plans.js';
 
 /** A test app whose clock the test sets: `at('2025-03-17T10:00:00+01:00')`. */
@@ -53,7 +52,6 @@ export async function organisationOf(t: TestApp) {
     status: (id: string) => ok('GET', `/v1/plans/${id}/status`),
     sign: (id: string, signature: Json) => request('POST', `/v1/plans/${id}/signatures`, signature),
     feed: async (planId?: string) => {
-      await feedSettled(t.deps.db);
       const page = await ok('GET', '/v1/changes?limit=1000');
       return (page.items as Json[]).filter((c) => planId === undefined || c.planId === planId);
     },
