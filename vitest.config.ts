@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests run anywhere; integration tests (*.int.test.ts) get a fresh
-// PostgreSQL database and Redis key prefix per run from the global setup.
+// Unit tests run anywhere; integration tests (*.int.test.ts) get a fresh PostgreSQL database
+// and Redis key prefix per run from the global setup. The reliability tests spawn real worker
+// processes and cut Redis off for seconds; they run last, on their own (groupOrder 1), so
+// their timing is not at the mercy of every other test file running on the same cores.
+const RELIABILITY = 'test/integration/dispatch/reliability.int.test.ts';
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -13,6 +16,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts', 'adapters/**/*.test.ts', 'src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -20,7 +24,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts', 'adapters/**/*.int.test.ts', 'src/**/*.int.test.ts'],
+          exclude: [RELIABILITY, '**/node_modules/**'],
           globalSetup: ['test/helpers/global-setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: [RELIABILITY],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          sequence: { groupOrder: 1 },
         },
       },
     ],
