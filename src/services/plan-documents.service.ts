@@ -1,21 +1,9 @@
 import type { FhirResource } from '../../adapters/fhir/fhir-types.js';
-import { type LifecycleStatus, renderFhirBundle } from '../../adapters/fhir/index.js';
+import { renderFhirBundle } from '../../adapters/fhir/index.js';
 import { renderFinalDocumentPdf } from '../documents/final-document.js';
 import type { Caller, ServiceContext } from './context.js';
+import { storedState } from './lifecycle.service.js';
 import { getPlanVersion } from './plan-query.service.js';
-
-const LIFECYCLE_STATUSES: readonly string[] = [
-  'draft',
-  'established',
-  'communicated',
-  'signed',
-  'submitted',
-  'acknowledged',
-] satisfies LifecycleStatus[];
-
-function lifecycleStatus(status: string): LifecycleStatus {
-  return LIFECYCLE_STATUSES.includes(status) ? (status as LifecycleStatus) : 'draft';
-}
 
 /** One version of a plan as a FHIR R4 Bundle (Patient, CarePlan, Goals, ServiceRequests). */
 export async function planAsFhirBundle(
@@ -28,7 +16,7 @@ export async function planAsFhirBundle(
   const bundle = renderFhirBundle(view.plan, {
     planId: view.id,
     version: view.version,
-    lifecycleStatus: lifecycleStatus(view.status),
+    lifecycleStatus: storedState(view.status),
     updatedAt: view.createdAt,
   });
   return { version: view.version, bundle };
