@@ -27,7 +27,7 @@ import { jobTables } from '../src/jobs/outbox.repository.js';
 import { bullPrefix, redisOptions } from '../src/jobs/queues.js';
 import { generateWebhookSecret } from '../src/jobs/webhook-signature.js';
 import { createClient } from '../src/services/clients.service.js';
-import { currentVersion } from '../src/services/lifecycle.service.js';
+import { loadSnapshot } from '../src/services/lifecycle.service.js';
 import { formatRate, type LoadResult } from './support/load.js';
 import { integerOptions } from './support/options.js';
 import { createScratchDatabase } from './support/scratch-database.js';
@@ -122,7 +122,7 @@ async function measureEndToEnd(
       const plan = plans[i % plans.length]!;
       await deps.db.transaction().execute(async (trx) => {
         const row = (await lockOwnPlan(trx, plan.organisation, plan.id))!;
-        await createSubmissions(trx, ctx, row, await currentVersion(trx, ctx, row), {
+        await createSubmissions(trx, ctx, row, await loadSnapshot(trx, ctx, row), {
           actor: 'bench',
           requestId: null,
         });

@@ -3,6 +3,7 @@ import * as initialSchema from '../../migrations/1795431492354-initial-schema.js
 import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-and-destinations.js';
 import * as lifecycle from '../../migrations/1795431800000-lifecycle.js';
 import * as auditLog from '../../migrations/1795431900000-audit-log.js';
+import * as changeFeedSequencing from '../../migrations/1795432300000-change-feed-sequencing.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795431700000-outbox-and-destinations': outboxAndDestinations,
   '1795431800000-lifecycle': lifecycle,
   '1795431900000-audit-log': auditLog,
+  '1795432300000-change-feed-sequencing': changeFeedSequencing,
 };

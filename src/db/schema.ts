@@ -46,8 +46,13 @@ export interface PlanVersionsTable {
 }
 
 export interface PlanChangesTable {
-  /** bigserial: read back as a decimal string, since it can exceed 2^53. */
-  seq: ColumnType<string, never, never>;
+  /** bigint from its own sequence, in insert order; read back as a decimal string (it can exceed 2^53). */
+  id: ColumnType<string, never, never>;
+  /**
+   * The row's position in the organisation's change feed: null until the feed's reader numbers
+   * it after commit (plan-changes.repository.ts). A decimal string like `id`.
+   */
+  seq: ColumnType<string | null, never, string | null>;
   plan_id: string;
   organisation: string;
   version: number;

@@ -6,20 +6,20 @@
  */
 import type { Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
-import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import { type AppendedPlanChange, appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
 import type { Database, PlanRow } from '../db/schema.js';
-import { stockholmDate } from '../domain/calendar-date.js';
 import type { Job } from '../jobs/catalogue.js';
-import { listActiveDestinations } from '../jobs/destinations.repository.js';
+import { type Destination, listActiveDestinations } from '../jobs/destinations.repository.js';
 import { enqueue } from '../jobs/outbox.js';
 import { jobTables } from '../jobs/outbox.repository.js';
+import type { DestinationKind } from '../jobs/schema.js';
 import { maskIdentityNumbers } from '../logger.js';
 import type { ServiceContext } from '../services/context.js';
 import {
   type Actor,
   type CurrentVersion,
-  currentVersion,
-  loadLifecycle,
+  type KnownLifecycle,
+  type LifecycleSnapshot,
   reassessPlan,
 } from '../services/lifecycle.service.js';
 import { insertSubmissions } from './submissions.repository.js';
@@ -42,48 +42,64 @@ export interface AfterChanges {
   /** The plan row as it stands after the change, locked by the caller's transaction. */
   row: PlanRow;
   /** The change-feed rows the caller has just appended in this transaction, in order. */
-  appended: readonly NewPlanChange[];
+  appended: readonly AppendedPlanChange[];
+  /** The lifecycle of the row's current version as the change left it. */
+  snapshot: LifecycleSnapshot;
   requestId: string | null;
 }
 
 /**
- * Call after appending a lifecycle change's feed rows, in the same transaction. Reads the
- * lifecycle of the current version and queues what the change calls for.
+ * Call after appending a lifecycle change's feed rows, in the same transaction. Queues what
+ * the change calls for, from the lifecycle the change left.
  */
 export async function dispatchAfterChanges(
   trx: Tx,
   ctx: ServiceContext,
   params: AfterChanges,
 ): Promise<void> {
-  const { row, appended } = params;
+  const { row, appended, snapshot } = params;
   if (appended.length === 0 || row.current_version === 0) return;
+  if (snapshot.current.version !== row.current_version) {
+    throw new Error('dispatch was given the lifecycle of another version than the current one');
+  }
   const requestId = jobRequestId(params.requestId);
   const reached = new Set(
     appended.flatMap((c) => (c.kind === 'status_changed' && c.detail?.to ? [c.detail.to] : [])),
   );
   const newVersion = appended.some((c) => c.kind === 'plan_created' || c.kind === 'version_created');
   // Only a new version or reaching established, communicated or signed calls for anything; a
-  // submission's own moves (submitted, acknowledged) and overdue events do not. Skipping the
-  // rest keeps the change feed's per-organisation lock short for the worker's many settles.
+  // submission's own moves (submitted, acknowledged) and overdue events do not.
   if (!newVersion && !['established', 'communicated', 'signed'].some((state) => reached.has(state))) return;
   const now = ctx.clock();
-  const current = await currentVersion(trx, ctx, row);
-  const { assessment, resolved } = await loadLifecycle(trx, ctx, row, current, stockholmDate(now));
-  const { lifecycle } = assessment;
-  const base = { planId: row.id, version: current.version, requestId };
-  const destinations = (kind: 'signoff' | 'planner' | 'status') =>
-    listActiveDestinations(jobTables<Database>(trx), row.organisation, kind);
-
-  const jobs: Job[] = [];
-  const reminders: Job[] = [];
+  const { lifecycle } = snapshot.assessment;
   const outstanding = lifecycle.signatures.outstanding;
   // A version needs signatures when it first reaches established, or arrives as a new version there.
-  if (
+  const requestsSignatures =
     NEEDS_SIGNATURES.has(lifecycle.state) &&
     outstanding.length > 0 &&
-    (newVersion || reached.has('established'))
-  ) {
-    for (const destination of await destinations('signoff')) {
+    (newVersion || reached.has('established'));
+  const notifiesPlanner = reached.has('established') && lifecycle.plannerNotification === 'present';
+  const writeBacks =
+    newVersion || reached.has('established') || reached.has('communicated')
+      ? appended.filter(isWrittenBack)
+      : [];
+  const needed = new Set<DestinationKind>();
+  if (requestsSignatures) needed.add('signoff');
+  if (notifiesPlanner) needed.add('planner');
+  if (writeBacks.length > 0) needed.add('status');
+  if (lifecycle.submissionDue) needed.add('submission');
+  // One read for every kind the change calls for.
+  const destinations =
+    needed.size === 0
+      ? []
+      : await listActiveDestinations(jobTables<Database>(trx), row.organisation, [...needed]);
+  const ofKind = (kind: DestinationKind) => destinations.filter((d) => d.kind === kind);
+
+  const base = { planId: row.id, version: snapshot.current.version, requestId };
+  const jobs: Job[] = [];
+  const reminders: Job[] = [];
+  if (requestsSignatures) {
+    for (const destination of ofKind('signoff')) {
       for (const role of outstanding) {
         const data = { ...base, destinationId: destination.id, role };
         jobs.push({ name: 'signoff.request', data });
@@ -91,34 +107,34 @@ export async function dispatchAfterChanges(
       }
     }
   }
-  if (reached.has('established') && lifecycle.plannerNotification === 'present') {
-    for (const destination of await destinations('planner')) {
+  if (notifiesPlanner) {
+    for (const destination of ofKind('planner')) {
       jobs.push({ name: 'planner.notify', data: { ...base, destinationId: destination.id } });
     }
   }
-  const writeBacks =
-    newVersion || reached.has('established') || reached.has('communicated')
-      ? await writtenBackChanges(trx, row.id, appended.length)
-      : [];
-  if (writeBacks.length > 0) {
-    const ofSource = (await destinations('status')).filter((d) => d.system === row.source_system);
-    for (const destination of ofSource) {
-      for (const seq of writeBacks) {
-        jobs.push({
-          name: 'status.writeback',
-          data: { ...base, destinationId: destination.id, changeSeq: seq },
-        });
-      }
+  for (const destination of ofKind('status').filter((d) => d.system === row.source_system)) {
+    for (const change of writeBacks) {
+      jobs.push({
+        name: 'status.writeback',
+        data: { ...base, destinationId: destination.id, changeId: change.id },
+      });
     }
   }
   await enqueue(trx, jobs);
   if (reminders.length > 0) {
     await enqueue(trx, reminders, {
-      availableAt: reminderTime(now, resolved.policy.signOffReminderAfterDays),
+      availableAt: reminderTime(now, snapshot.resolved.policy.signOffReminderAfterDays),
     });
   }
   if (lifecycle.submissionDue) {
-    await createSubmissions(trx, ctx, row, current, { actor: 'system', requestId: requestId ?? null });
+    await createSubmissions(
+      trx,
+      ctx,
+      row,
+      snapshot,
+      { actor: 'system', requestId: requestId ?? null },
+      ofKind('submission'),
+    );
   }
 }
 
@@ -128,47 +144,41 @@ function reminderTime(now: Date, days: number): Date {
   return new Date(now.getTime() + days * 86_400_000);
 }
 
-/** The `seq` of the just-appended rows that a source system is told about: established, communicated, updated. */
-async function writtenBackChanges(trx: Tx, planId: string, appendedCount: number): Promise<string[]> {
-  // The plan row is locked, so this transaction's rows are the plan's latest.
-  const rows = await trx
-    .selectFrom('plan_changes')
-    .select(['seq', 'kind', 'detail'])
-    .where('plan_id', '=', planId)
-    .orderBy('seq', 'desc')
-    .limit(appendedCount)
-    .execute();
-  return rows
-    .reverse()
-    .filter(
-      (c) =>
-        c.kind === 'version_created' || (c.kind === 'status_changed' && WRITTEN_BACK.has(c.detail?.to ?? '')),
-    )
-    .map((c) => c.seq);
+/** A change a source system is told about: a new version (updated), established, communicated. */
+function isWrittenBack(change: AppendedPlanChange): boolean {
+  return (
+    change.kind === 'version_created' ||
+    (change.kind === 'status_changed' && WRITTEN_BACK.has(change.detail?.to ?? ''))
+  );
 }
 
 /**
  * Submits the current version: one submission per submission destination, each with its
  * delivery job; or, with none configured, one in the organisation's pull inbox, which counts
  * as delivered at once (the inbox is the receiver's mailbox). The lifecycle is then brought
- * up to date in the same transaction.
+ * up to date in the same transaction. `destinations`: the active submission destinations,
+ * when the caller has just read them.
  */
 export async function createSubmissions(
   trx: Tx,
   ctx: ServiceContext,
   row: PlanRow,
-  current: CurrentVersion,
+  snapshot: LifecycleSnapshot,
   by: Actor,
+  destinations?: Destination[],
 ): Promise<SubmissionRow[]> {
   const now = ctx.clock();
-  const destinations = await listActiveDestinations(jobTables<Database>(trx), row.organisation, 'submission');
+  const targets =
+    destinations ??
+    (await listActiveDestinations(jobTables<Database>(trx), row.organisation, ['submission']));
+  const { current } = snapshot;
   const common = { planId: row.id, version: current.version, contentHash: current.contentHash, now };
   const submissions =
-    destinations.length === 0
+    targets.length === 0
       ? await insertSubmissions(trx, [{ ...common, destinationId: null, status: 'delivered' }])
       : await insertSubmissions(
           trx,
-          destinations.map((d) => ({ ...common, destinationId: d.id, status: 'queued' as const })),
+          targets.map((d) => ({ ...common, destinationId: d.id, status: 'queued' as const })),
         );
   const requestId = jobRequestId(by.requestId);
   await enqueue(
@@ -190,23 +200,28 @@ export async function createSubmissions(
           ],
     ),
   );
-  await settlePlan(trx, ctx, row, by, current);
+  const { signatures, resolved, overdue } = snapshot;
+  await settlePlan(trx, ctx, row, by, {
+    current,
+    known: { signatures, resolved, overdue, submissions: [...snapshot.submissions, ...submissions] },
+  });
   return submissions;
 }
 
 /**
- * Re-derives a locked plan's lifecycle after a submission changed, appends the change-feed
- * rows and dispatches what they call for. `known` spares re-reading a version the caller holds.
+ * Re-derives a locked plan's lifecycle after a submission or signature changed, appends the
+ * change-feed rows and dispatches what they call for. `known` spares reading again what the
+ * caller holds (see reassessPlan).
  */
 export async function settlePlan(
   trx: Tx,
   ctx: ServiceContext,
   row: PlanRow,
   by: Actor,
-  known?: CurrentVersion,
+  known: { current?: CurrentVersion; known?: KnownLifecycle } = {},
 ): Promise<PlanRow> {
-  const { row: updated, changes } = await reassessPlan(trx, ctx, row, by, undefined, known);
-  await appendPlanChanges(trx, changes);
-  await dispatchAfterChanges(trx, ctx, { row: updated, appended: changes, requestId: by.requestId });
+  const { row: updated, changes, snapshot } = await reassessPlan(trx, ctx, row, by, known);
+  const appended = await appendPlanChanges(trx, changes);
+  await dispatchAfterChanges(trx, ctx, { row: updated, appended, snapshot, requestId: by.requestId });
   return updated;
 }

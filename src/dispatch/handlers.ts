@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { findSequencedChange } from '../db/repositories/plan-changes.repository.js';
 import { findPlanVersion } from '../db/repositories/plans.repository.js';
 import type { Database, PlanRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
@@ -147,13 +148,9 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
     },
     'status.writeback': async (data, context) => {
       const row = await planRow(ctx, data.planId);
-      const change = await ctx.db
-        .selectFrom('plan_changes')
-        .select(['kind', 'status', 'at'])
-        .where('seq', '=', data.changeSeq as never)
-        .where('plan_id', '=', data.planId)
-        .executeTakeFirst();
-      if (!change) throw new UnrecoverableError('the change to write back no longer exists');
+      // Numbered first if need be, so the receiver can order write-backs as the change feed does.
+      const change = await findSequencedChange(ctx.db, data.planId, data.changeId);
+      if (!change?.seq) throw new UnrecoverableError('the change to write back no longer exists');
       await deliver(
         'status.writeback',
         context,
@@ -167,7 +164,7 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
           event: change.kind === 'version_created' ? 'updated' : change.status,
           status: change.status,
           at: change.at.toISOString(),
-          changeSeq: data.changeSeq,
+          changeSeq: change.seq,
         }),
       );
     },

@@ -2,15 +2,13 @@ import type { Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
 import { lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
 import type { PlanRow } from '../db/schema.js';
-import { stockholmDate } from '../domain/calendar-date.js';
 import { submissionRefusal } from '../domain/lifecycle/lifecycle.js';
 import type { Caller, ServiceContext } from '../services/context.js';
 import { conflict, notFound } from '../services/errors.js';
 import {
   type Actor,
   type CurrentVersion,
-  currentVersion,
-  loadLifecycle,
+  loadSnapshot,
   SYSTEM_ACTOR,
 } from '../services/lifecycle.service.js';
 import { createSubmissions, settlePlan } from './dispatch-effects.js';
@@ -66,11 +64,10 @@ export async function submitPlan(
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockOwnPlan(trx, caller.organisation, planId);
     if (!row || row.current_version === 0) throw notFound('The plan');
-    const current = await currentVersion(trx, ctx, row);
-    const { assessment } = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
-    const refusal = submissionRefusal(assessment.lifecycle);
+    const snapshot = await loadSnapshot(trx, ctx, row);
+    const refusal = submissionRefusal(snapshot.assessment.lifecycle);
     if (refusal) throw refusal;
-    const submissions = await createSubmissions(trx, ctx, row, current, {
+    const submissions = await createSubmissions(trx, ctx, row, snapshot, {
       actor: caller.clientId,
       requestId,
     });
@@ -169,7 +166,7 @@ export async function recordSubmissionOutcome(
     if (!row) return;
     if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;
     const by: Actor = { ...SYSTEM_ACTOR, requestId: requestId ?? null };
-    await settlePlan(trx, ctx, row, by, known);
+    await settlePlan(trx, ctx, row, by, known && { current: known });
   });
 }
 

@@ -65,8 +65,8 @@ export const JOBS = {
       planId: id,
       version,
       destinationId: id,
-      /** `plan_changes.seq` of the change being written back. */
-      changeSeq: z.string().regex(/^[1-9]\d{0,18}$/),
+      /** `plan_changes.id` of the change being written back (its feed position comes after commit). */
+      changeId: z.string().regex(/^[1-9]\d{0,18}$/),
       requestId,
     }),
   },

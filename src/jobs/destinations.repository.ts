@@ -94,17 +94,17 @@ export async function insertDestination(
   return toDestination(row);
 }
 
-/** The organisation's enabled destinations of one kind, oldest first: whom a job fans out to. */
+/** The organisation's enabled destinations of the given kinds, oldest first: whom a job fans out to. */
 export async function listActiveDestinations(
   db: JobsExecutor,
   organisation: string,
-  kind: DestinationKind,
+  kinds: readonly DestinationKind[],
 ): Promise<Destination[]> {
   const rows = await db
     .selectFrom('destinations')
     .select(PUBLIC_COLUMNS)
     .where('organisation', '=', organisation)
-    .where('kind', '=', kind)
+    .where('kind', 'in', kinds)
     .where('disabled_at', 'is', null)
     .orderBy('created_at')
     .orderBy('id')

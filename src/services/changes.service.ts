@@ -1,9 +1,12 @@
-import { listPlanChanges } from '../db/repositories/plan-changes.repository.js';
-import type { PlanChangeRow } from '../db/schema.js';
+import {
+  listPlanChanges,
+  type SequencedPlanChange,
+  sequencePlanChanges,
+} from '../db/repositories/plan-changes.repository.js';
 import type { Caller, ServiceContext } from './context.js';
 
 export interface ChangePage {
-  items: PlanChangeRow[];
+  items: SequencedPlanChange[];
   /** Where to resume: the last row's seq, or the cursor given when there was nothing new. */
   cursor: string;
 }
@@ -15,6 +18,7 @@ export async function readChanges(
   after: string,
   limit: number,
 ): Promise<ChangePage> {
+  await sequencePlanChanges(ctx.db, caller.organisation);
   const items = await listPlanChanges(ctx.db, caller.organisation, after, limit);
   return { items, cursor: items.at(-1)?.seq ?? after };
 }

@@ -18,7 +18,7 @@ import type { PlanRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
 import { assessPlan, type PlanAssessment } from '../domain/lifecycle/assess.js';
-import { overdueChanges } from '../domain/lifecycle/deadlines.js';
+import { type OverdueReason, overdueChanges } from '../domain/lifecycle/deadlines.js';
 import {
   LIFECYCLE_STATES,
   type LifecycleInput,
@@ -76,17 +76,45 @@ export async function loadLifecycle(
   return { resolved, signatures, submissions, assessment: assessPlan(input, today) };
 }
 
+/** A locked plan's whole lifecycle read from the store, to hand to a step that changes it. */
+export async function loadSnapshot(trx: Tx, ctx: ServiceContext, row: PlanRow): Promise<LifecycleSnapshot> {
+  const current = await currentVersion(trx, ctx, row);
+  const loaded = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
+  return { ...loaded, current, overdue: await listOverdue(trx, row.id) };
+}
+
 export async function policyFor(db: Executor, organisation: string, plan: Plan): Promise<ResolvedPolicy> {
   const stored = await findPoliciesFor(db, organisation, plan.plan.unit.id);
   return resolvePolicy({ ...stored, law: plan.plan.law as Law });
 }
 
 /**
+ * A locked plan's lifecycle as this transaction knows it after a step: the next step in the
+ * same transaction (a dispatch, an automatic submission) reuses it instead of reading again.
+ */
+export interface LifecycleSnapshot extends LoadedLifecycle {
+  current: CurrentVersion;
+  /** The overdue reasons as stored now. */
+  overdue: OverdueReason[];
+}
+
+/**
+ * What the caller already holds of a locked plan, read in this transaction or known to be
+ * empty (a plan created in it); whatever is left out is read from the store.
+ */
+export type KnownLifecycle = Partial<
+  Pick<LifecycleSnapshot, 'resolved' | 'signatures' | 'submissions' | 'overdue'>
+>;
+
+/** What a brand-new plan has recorded: nothing. */
+export const NEW_PLAN: KnownLifecycle = { signatures: [], submissions: [], overdue: [] };
+
+/**
  * Brings the lifecycle of a plan up to date inside the caller's transaction (the plan row is
  * locked): records the signatures the document carries, derives the state, records each
- * transition from `previous`, and reconciles the stored overdue reasons. Returns the new state
- * and the change-feed rows to append (transitions first, in order, then overdue events); the
- * caller stores the state on the plan row and appends the rows last.
+ * transition from `previous`, and reconciles the stored overdue reasons. Returns the new state,
+ * the change-feed rows to append (transitions first, in order, then overdue events) and the
+ * snapshot; the caller stores the state on the plan row and appends the rows.
  */
 export async function advanceLifecycle(
   trx: Tx,
@@ -99,33 +127,16 @@ export async function advanceLifecycle(
     now: Date;
     /** The Stockholm date overdue reasons are evaluated on; the date of `now` unless given. */
     today?: string;
+    known?: KnownLifecycle;
   },
-): Promise<{ state: LifecycleState; changes: NewPlanChange[] }> {
-  const { row, current, by, now } = params;
+): Promise<{ state: LifecycleState; changes: NewPlanChange[]; snapshot: LifecycleSnapshot }> {
+  const { row, current, by, now, known = {} } = params;
   const today = params.today ?? stockholmDate(now);
-  const recorded = await readSignatures(trx, ctx, row.id);
-  const hash = signedContentHash(current.plan);
-  const fromDocument = documentSignaturesToRecord(current.plan, hash, recorded);
-  await insertSignatures(
-    trx,
-    fromDocument.map((signature) => ({
-      planId: row.id,
-      version: current.version,
-      signature: sealSignature(ctx.cipher, row.id, signature),
-      dedupeKey: signatureDedupeKey(ctx.indexKey, signature),
-      recordedBy: by.actor,
-      recordedAt: now,
-    })),
-  );
-  // Nothing new recorded: the signatures just read are all there are (the plan row is locked).
-  const { assessment } = await loadLifecycle(
-    trx,
-    ctx,
-    row,
-    current,
-    today,
-    fromDocument.length === 0 ? recorded : undefined,
-  );
+  const signatures = await recordDocumentSignatures(trx, ctx, params, known.signatures);
+  const resolved = known.resolved ?? (await policyFor(trx, row.organisation, current.plan));
+  const submissions = known.submissions ?? (await listSubmissions(trx, row.id));
+  const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
+  const assessment = assessPlan(input, today);
   const state = assessment.lifecycle.state;
   const base = { planId: row.id, organisation: row.organisation, version: current.version, at: now };
 
@@ -141,7 +152,8 @@ export async function advanceLifecycle(
     detail: { from: t.from, to: t.to },
   }));
 
-  const overdue = overdueChanges(await listOverdue(trx, row.id), assessment.overdue);
+  const stored = known.overdue ?? (await listOverdue(trx, row.id));
+  const overdue = overdueChanges(stored, assessment.overdue);
   await updateOverdue(trx, row.id, overdue, now);
   for (const [change, reasons] of [
     ['cleared', overdue.cleared],
@@ -156,36 +168,79 @@ export async function advanceLifecycle(
       });
     }
   }
-  return { state, changes };
+  const overdueNow = [...stored.filter((r) => !overdue.cleared.includes(r)), ...overdue.became].sort((a, b) =>
+    a.code.localeCompare(b.code),
+  );
+  return {
+    state,
+    changes,
+    snapshot: { current, resolved, signatures, submissions, assessment, overdue: overdueNow },
+  };
+}
+
+/**
+ * Records the signatures the current version's document carries that are not recorded yet,
+ * and returns every signature of the plan. `recorded` is what the caller read under the lock.
+ */
+async function recordDocumentSignatures(
+  trx: Tx,
+  ctx: ServiceContext,
+  params: { row: Pick<PlanRow, 'id'>; current: CurrentVersion; by: Actor; now: Date },
+  known: StoredSignature[] | undefined,
+): Promise<StoredSignature[]> {
+  const { row, current, by, now } = params;
+  const recorded = known ?? (await readSignatures(trx, ctx, row.id));
+  const hash = signedContentHash(current.plan);
+  const fromDocument = documentSignaturesToRecord(current.plan, hash, recorded);
+  const inserted = await insertSignatures(
+    trx,
+    fromDocument.map((signature) => ({
+      planId: row.id,
+      version: current.version,
+      signature: sealSignature(ctx.cipher, row.id, signature),
+      dedupeKey: signatureDedupeKey(ctx.indexKey, signature),
+      recordedBy: by.actor,
+      recordedAt: now,
+    })),
+  );
+  // The plan row is locked, so what was read plus what was inserted is all there is; a
+  // signature the unique key skipped means the read missed one, so read again.
+  if (inserted !== fromDocument.length) return readSignatures(trx, ctx, row.id);
+  return [...recorded, ...fromDocument.map((s) => ({ ...s, version: current.version, recordedAt: now }))];
 }
 
 /**
  * Re-derives a locked plan's current version after something outside the document changed
  * (a signature, a policy, a submission or receipt, the passing of time) and stores its state.
- * Returns the change-feed rows for the caller to append last.
+ * Returns the change-feed rows for the caller to append, and the snapshot.
  */
 export async function reassessPlan(
   trx: Tx,
   ctx: ServiceContext,
   row: PlanRow,
   by: Actor,
-  today?: string,
-  /** A version the caller has already read and decoded; used when it is still the current one. */
-  known?: CurrentVersion,
-): Promise<{ row: PlanRow; changes: NewPlanChange[] }> {
-  const current = known?.version === row.current_version ? known : await currentVersion(trx, ctx, row);
+  options: {
+    today?: string;
+    /** A version the caller has already read and decoded; used when it is still the current one. */
+    current?: CurrentVersion;
+    known?: KnownLifecycle;
+  } = {},
+): Promise<{ row: PlanRow; changes: NewPlanChange[]; snapshot: LifecycleSnapshot }> {
+  const current =
+    options.current?.version === row.current_version ? options.current : await currentVersion(trx, ctx, row);
   const now = ctx.clock();
-  const { state, changes } = await advanceLifecycle(trx, ctx, {
+  const { state, changes, snapshot } = await advanceLifecycle(trx, ctx, {
     row,
     previous: storedState(row.status),
     current,
     by,
     now,
-    ...(today !== undefined && { today }),
+    ...(options.today !== undefined && { today: options.today }),
+    ...(options.known && { known: options.known }),
   });
   const updated =
     state === row.status ? row : await updatePlanState(trx, row.id, { status: state, updated_at: now });
-  return { row: updated, changes };
+  return { row: updated, changes, snapshot };
 }
 
 export async function currentVersion(

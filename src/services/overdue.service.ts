@@ -31,7 +31,7 @@ export async function scanOverdue(
       const locked = await lockNextPlans(trx, after, batchSize);
       const changes = [];
       for (const row of locked)
-        changes.push(...(await reassessPlan(trx, ctx, row, SYSTEM_ACTOR, today)).changes);
+        changes.push(...(await reassessPlan(trx, ctx, row, SYSTEM_ACTOR, { today })).changes);
       await appendPlanChanges(trx, changes);
       for (const change of changes) {
         if (change.kind !== 'overdue') continue;

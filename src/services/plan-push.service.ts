@@ -13,7 +13,7 @@ import type { FieldIssue } from '../domain/field-issue.js';
 import type { Plan } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
 import { invalidPlan, preconditionFailed } from './errors.js';
-import { advanceLifecycle, storedState } from './lifecycle.service.js';
+import { advanceLifecycle, NEW_PLAN, storedState } from './lifecycle.service.js';
 import { personIndex, planContentHash } from './plan-content.js';
 
 export interface PushInput {
@@ -84,6 +84,7 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       current: { version, plan, contentHash },
       by: { actor: caller.clientId, requestId: input.requestId ?? null },
       now,
+      ...(isNew && { known: NEW_PLAN }),
     });
     const updated = await updatePlan(trx, existing.id, {
       unit_id: plan.plan.unit.id,
@@ -94,10 +95,14 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
       updated_at: now,
     });
-    const appended = [...changesOf(updated, isNew, now), ...lifecycle.changes];
-    await appendPlanChanges(trx, appended);
+    const appended = await appendPlanChanges(trx, [...changesOf(updated, isNew, now), ...lifecycle.changes]);
     // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction.
-    await dispatchAfterChanges(trx, ctx, { row: updated, appended, requestId: input.requestId ?? null });
+    await dispatchAfterChanges(trx, ctx, {
+      row: updated,
+      appended,
+      snapshot: lifecycle.snapshot,
+      requestId: input.requestId ?? null,
+    });
     return result(true, updated, input.warnings);
   });
 }

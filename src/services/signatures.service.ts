@@ -47,12 +47,14 @@ export async function signPlan(
     if (!row || row.current_version === 0) throw notFound('The plan');
     const current = await currentVersion(trx, ctx, row);
     const hash = signedContentHash(current.plan);
+    const resolved = await policyFor(trx, row.organisation, current.plan);
+    const recorded = await readSignatures(trx, ctx, row.id);
     const outcome = recordSignature({
       signature: input.signature,
       ...(input.version !== undefined && { requestedVersion: input.version }),
       current: { version: current.version, plan: current.plan, signedContentHash: hash },
-      policy: (await policyFor(trx, row.organisation, current.plan)).policy,
-      recorded: await readSignatures(trx, ctx, row.id),
+      policy: resolved.policy,
+      recorded,
     });
     if (!outcome.ok) throw outcome.error;
     const base = { created: false, planId: row.id, version: current.version, signedContentHash: hash };
@@ -60,6 +62,7 @@ export async function signPlan(
     if (outcome.outcome === 'duplicate') return { ...base, signature, status: storedState(row.status) };
 
     // The unique key makes a concurrent identical signature a no-op here too.
+    const recordedAt = ctx.clock();
     const inserted = await insertSignatures(trx, [
       {
         planId: row.id,
@@ -67,18 +70,26 @@ export async function signPlan(
         signature: sealSignature(ctx.cipher, row.id, outcome.signature),
         dedupeKey: signatureDedupeKey(ctx.indexKey, outcome.signature),
         recordedBy: caller.clientId,
-        recordedAt: ctx.clock(),
+        recordedAt,
       },
     ]);
-    const reassessed = await reassessPlan(trx, ctx, row, {
-      actor: caller.clientId,
-      requestId: input.requestId,
-    });
-    await appendPlanChanges(trx, reassessed.changes);
+    const signatures =
+      inserted > 0
+        ? [...recorded, { ...outcome.signature, version: current.version, recordedAt }]
+        : undefined;
+    const reassessed = await reassessPlan(
+      trx,
+      ctx,
+      row,
+      { actor: caller.clientId, requestId: input.requestId },
+      { current, known: { resolved, ...(signatures && { signatures }) } },
+    );
+    const appended = await appendPlanChanges(trx, reassessed.changes);
     // A signing that completes the round may submit the plan (lss); in this transaction.
     await dispatchAfterChanges(trx, ctx, {
       row: reassessed.row,
-      appended: reassessed.changes,
+      appended,
+      snapshot: reassessed.snapshot,
       requestId: input.requestId,
     });
     return { ...base, created: inserted > 0, signature, status: storedState(reassessed.row.status) };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendPlanChanges } from '../../src/db/repositories/plan-changes.repository.js';
 import { adminOf, bearer, createTestApp, type TestApp, uniqueOrganisation } from '../helpers/app.js';
 import { TEST_PERSON, testIdentityNumber, validPlan } from '../helpers/plans.js';
 
@@ -215,8 +216,56 @@ describe('GET /v1/changes', () => {
     ).json();
     expect(none).toEqual({ items: [], cursor: next.cursor });
 
-    const bad = await t.app.inject({ url: '/v1/changes?after=abc', headers: { authorization } });
-    expect(bad.statusCode).toBe(400);
+    for (const after of ['abc', '9223372036854775808', '9999999999999999999']) {
+      const bad = await t.app.inject({ url: `/v1/changes?after=${after}`, headers: { authorization } });
+      expect(bad.statusCode, after).toBe(400);
+      expect(bad.json().errors[0].path).toBe('/after');
+    }
+    const largest = await t.app.inject({
+      url: '/v1/changes?after=9223372036854775807',
+      headers: { authorization },
+    });
+    expect(largest.json()).toEqual({ items: [], cursor: '9223372036854775807' });
+  });
+
+  it('numbers a change that commits after a later one behind the poller cursor, never before it', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const held = await push(
+      authorization,
+      validPlan({ municipalityCode: organisation, sourcePlanId: 'HELD' }),
+    );
+    const poll = async (after: string) =>
+      (await t.app.inject({ url: `/v1/changes?after=${after}`, headers: { authorization } })).json();
+    const start = (await poll('0')).cursor;
+
+    // A write transaction takes its row first and commits last, while another push commits in between.
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const holder = t.deps.db.transaction().execute(async (trx) => {
+      await appendPlanChanges(trx, [
+        {
+          planId: held.id,
+          organisation,
+          version: 1,
+          kind: 'version_created',
+          status: 'established',
+          at: new Date(),
+        },
+      ]);
+      await committed;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await push(authorization, validPlan({ municipalityCode: organisation, sourcePlanId: 'QUICK' }));
+    const first = await poll(start);
+    expect(first.items.map((c: { kind: string }) => c.kind)).toEqual(['plan_created', 'status_changed']);
+
+    commit();
+    await holder;
+    const second = await poll(first.cursor);
+    expect(second.items).toMatchObject([{ planId: held.id, kind: 'version_created' }]);
+    expect(BigInt(second.items[0].seq)).toBeGreaterThan(BigInt(first.cursor));
   });
 
   it('never lets a poller skip a row while concurrent pushes commit', async () => {

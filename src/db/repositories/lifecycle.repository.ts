@@ -153,9 +153,11 @@ export async function updateOverdue(
   change: { became: readonly OverdueReason[]; cleared: readonly OverdueReason[] },
   at: Date,
 ): Promise<void> {
-  const codes = [...new Set([...change.became, ...change.cleared].map((reason) => reason.code))];
-  if (codes.length === 0) return;
-  await trx.deleteFrom('plan_overdue').where('plan_id', '=', planId).where('reason', 'in', codes).execute();
+  // A reason that became with a code already stored has its old deadline among the cleared.
+  const codes = [...new Set(change.cleared.map((reason) => reason.code))];
+  if (codes.length > 0) {
+    await trx.deleteFrom('plan_overdue').where('plan_id', '=', planId).where('reason', 'in', codes).execute();
+  }
   if (change.became.length === 0) return;
   await trx
     .insertInto('plan_overdue')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor, Tx } from '../database.js';
+import type { Db, Executor, Tx } from '../database.js';
 import type { PlanChangeRow } from '../schema.js';
 
 export interface NewPlanChange {
@@ -13,24 +13,23 @@ export interface NewPlanChange {
   detail?: Record<string, string>;
 }
 
+/** A change with its position in the feed. */
+export type SequencedPlanChange = PlanChangeRow & { seq: string };
+
+/** A change as appended: `id` names the row (write-back jobs carry it); its feed position comes later. */
+export type AppendedPlanChange = NewPlanChange & { id: string };
+
 /**
- * Appends change-feed rows. A poller reads `seq > cursor` and must never skip a row, but a
- * sequence is handed out at insert time while rows become visible at commit, so two
- * concurrent transactions can commit out of sequence order. The transaction-scoped advisory
- * lock, one per organisation (the feed is read per organisation), makes writers of one
- * organisation take sequence numbers and commit one at a time: a row with a higher seq is
- * never visible before a lower one. Callers append as the last step before commit so the
- * lock is held for as short as possible.
+ * Appends change-feed rows, unnumbered: their feed position (`seq`) is handed out after
+ * commit by `sequencePlanChanges`, so writers of one organisation never wait for each other.
+ * Returns the rows with their ids, in the order given.
  */
-export async function appendPlanChanges(trx: Tx, changes: NewPlanChange[]): Promise<void> {
-  const organisations = [...new Set(changes.map((c) => c.organisation))].sort();
-  for (const organisation of organisations) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`plan_changes:${organisation}`}, 0))`.execute(
-      trx,
-    );
-  }
-  if (changes.length === 0) return;
-  await trx
+export async function appendPlanChanges(
+  trx: Tx,
+  changes: readonly NewPlanChange[],
+): Promise<AppendedPlanChange[]> {
+  if (changes.length === 0) return [];
+  const inserted = await trx
     .insertInto('plan_changes')
     .values(
       changes.map((c) => ({
@@ -43,7 +42,34 @@ export async function appendPlanChanges(trx: Tx, changes: NewPlanChange[]): Prom
         detail: c.detail ? JSON.stringify(c.detail) : null,
       })),
     )
+    .returning('id')
     .execute();
+  // A multi-row insert takes ids in the order of its VALUES list.
+  const ids = inserted.map((row) => row.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  return changes.map((change, i) => ({ ...change, id: ids[i]! }));
+}
+
+/**
+ * Numbers the organisation's committed, unnumbered changes in insert order. A poller reads
+ * `seq > cursor` and must never skip a row. Only committed rows are numbered, and the
+ * per-organisation lock is held until the numbers commit, so a row can never get a position
+ * below one a reader has already seen. A plan's own changes are written under its row lock,
+ * one transaction after the other, so their ids and hence positions keep their order.
+ */
+export async function sequencePlanChanges(db: Db, organisation: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`plan_changes:${organisation}`}, 0))`.execute(
+      trx,
+    );
+    // nextval is taken in the order of the ordered subquery's rows.
+    await sql`
+      update plan_changes set seq = numbered.seq
+      from (
+        select id, nextval('plan_changes_seq_seq') as seq
+        from (select id from plan_changes where organisation = ${organisation} and seq is null order by id) pending
+      ) numbered
+      where plan_changes.id = numbered.id`.execute(trx);
+  });
 }
 
 export async function listPlanChanges(
@@ -51,13 +77,33 @@ export async function listPlanChanges(
   organisation: string,
   after: string,
   limit: number,
-): Promise<PlanChangeRow[]> {
+): Promise<SequencedPlanChange[]> {
   return db
     .selectFrom('plan_changes')
     .selectAll()
     .where('organisation', '=', organisation)
     .where('seq', '>', after as never)
+    .$narrowType<{ seq: string }>()
     .orderBy('seq', 'asc')
     .limit(limit)
     .execute();
+}
+
+/** One of the plan's changes by id, numbered in the feed first if it is not yet. */
+export async function findSequencedChange(
+  db: Db,
+  planId: string,
+  id: string,
+): Promise<PlanChangeRow | undefined> {
+  const find = () =>
+    db
+      .selectFrom('plan_changes')
+      .selectAll()
+      .where('plan_id', '=', planId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  const change = await find();
+  if (!change || change.seq !== null) return change;
+  await sequencePlanChanges(db, change.organisation);
+  return find();
 }

@@ -28,6 +28,9 @@ const changePageSchema = z
   })
   .meta({ id: 'ChangePage' });
 
+/** The largest bigint: a feed position beyond it cannot exist. */
+const MAX_SEQ = 9_223_372_036_854_775_807n;
+
 export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/changes', {
     schema: {
@@ -37,6 +40,10 @@ export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         after: z
           .string()
           .regex(/^(0|[1-9]\d{0,18})$/, 'must be a cursor from this feed')
+          .refine(
+            (after) => !/^\d+$/.test(after) || BigInt(after) <= MAX_SEQ,
+            'must be a cursor from this feed',
+          )
           .default('0'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),

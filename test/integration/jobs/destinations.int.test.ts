@@ -95,6 +95,6 @@ describe('destinations repository', () => {
     await make('0183', 'submission');
     expect(await disableDestination(db, first.id, NOW)).toBe(true);
     expect(await disableDestination(db, first.id, NOW)).toBe(false);
-    expect((await listActiveDestinations(db, '0182', 'submission')).map((d) => d.id)).toEqual([second.id]);
+    expect((await listActiveDestinations(db, '0182', ['submission'])).map((d) => d.id)).toEqual([second.id]);
   });
 });

@@ -34,7 +34,7 @@ describe('the job catalogue', () => {
   });
 
   it('parses a valid payload', () => {
-    const data = { ...ids, version: 2, changeSeq: '17', requestId: 'req-1' };
+    const data = { ...ids, version: 2, changeId: '17', requestId: 'req-1' };
     expect(parseJob('status.writeback', data)).toEqual({ name: 'status.writeback', data });
   });
 
