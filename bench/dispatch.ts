@@ -18,6 +18,7 @@ import { buildApp, serviceContext } from '../src/app.js';
 import { closeDependencies, createDependencies } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { encryptedSecretCodec } from '../src/crypto/destination-secret-codec.js';
+import { withPendingWrites } from '../src/db/pending-writes.js';
 import { lockOwnPlan } from '../src/db/repositories/lifecycle.repository.js';
 import { createSubmissions } from '../src/dispatch/dispatch-effects.js';
 import { startDispatch } from '../src/dispatch/runtime.js';
@@ -122,10 +123,10 @@ async function measureEndToEnd(
       const plan = plans[i % plans.length]!;
       await deps.db.transaction().execute(async (trx) => {
         const row = (await lockOwnPlan(trx, plan.organisation, plan.id))!;
-        await createSubmissions(trx, ctx, row, await loadSnapshot(trx, ctx, row), {
-          actor: 'bench',
-          requestId: null,
-        });
+        const snapshot = await loadSnapshot(trx, ctx, row);
+        await withPendingWrites(trx, (pending) =>
+          createSubmissions(trx, ctx, pending, row, snapshot, { actor: 'bench', requestId: null }),
+        );
       });
     }
     const queued = await outboxRows(deps);

@@ -6,6 +6,7 @@
  */
 import type { Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
+import type { PendingWrites } from '../db/pending-writes.js';
 import { type AppendedPlanChange, appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
 import type { Database, PlanRow } from '../db/schema.js';
 import type { Job } from '../jobs/catalogue.js';
@@ -22,7 +23,7 @@ import {
   type LifecycleSnapshot,
   reassessPlan,
 } from '../services/lifecycle.service.js';
-import { insertSubmissions } from './submissions.repository.js';
+import { newSubmissionRows, submissionsInsert } from './submissions.repository.js';
 
 /** States whose change is written back to the source system; `updated` is a new version. */
 const WRITTEN_BACK = new Set(['established', 'communicated']);
@@ -55,6 +56,7 @@ export interface AfterChanges {
 export async function dispatchAfterChanges(
   trx: Tx,
   ctx: ServiceContext,
+  pending: PendingWrites,
   params: AfterChanges,
 ): Promise<void> {
   const { row, appended, snapshot } = params;
@@ -130,6 +132,7 @@ export async function dispatchAfterChanges(
     await createSubmissions(
       trx,
       ctx,
+      pending,
       row,
       snapshot,
       { actor: 'system', requestId: requestId ?? null },
@@ -162,6 +165,7 @@ function isWrittenBack(change: AppendedPlanChange): boolean {
 export async function createSubmissions(
   trx: Tx,
   ctx: ServiceContext,
+  pending: PendingWrites,
   row: PlanRow,
   snapshot: LifecycleSnapshot,
   by: Actor,
@@ -173,13 +177,12 @@ export async function createSubmissions(
     (await listActiveDestinations(jobTables<Database>(trx), row.organisation, ['submission']));
   const { current } = snapshot;
   const common = { planId: row.id, version: current.version, contentHash: current.contentHash, now };
-  const submissions =
+  const submissions = newSubmissionRows(
     targets.length === 0
-      ? await insertSubmissions(trx, [{ ...common, destinationId: null, status: 'delivered' }])
-      : await insertSubmissions(
-          trx,
-          targets.map((d) => ({ ...common, destinationId: d.id, status: 'queued' as const })),
-        );
+      ? [{ ...common, destinationId: null, status: 'delivered' }]
+      : targets.map((d) => ({ ...common, destinationId: d.id, status: 'queued' as const })),
+  );
+  pending.add(submissionsInsert(trx, submissions));
   const requestId = jobRequestId(by.requestId);
   await enqueue(
     trx,
@@ -201,7 +204,7 @@ export async function createSubmissions(
     ),
   );
   const { signatures, resolved, overdue } = snapshot;
-  await settlePlan(trx, ctx, row, by, {
+  await settlePlan(trx, ctx, pending, row, by, {
     current,
     known: { signatures, resolved, overdue, submissions: [...snapshot.submissions, ...submissions] },
   });
@@ -216,12 +219,18 @@ export async function createSubmissions(
 export async function settlePlan(
   trx: Tx,
   ctx: ServiceContext,
+  pending: PendingWrites,
   row: PlanRow,
   by: Actor,
   known: { current?: CurrentVersion; known?: KnownLifecycle } = {},
 ): Promise<PlanRow> {
-  const { row: updated, changes, snapshot } = await reassessPlan(trx, ctx, row, by, known);
-  const appended = await appendPlanChanges(trx, changes);
-  await dispatchAfterChanges(trx, ctx, { row: updated, appended, snapshot, requestId: by.requestId });
+  const { row: updated, changes, snapshot } = await reassessPlan(trx, ctx, pending, row, by, known);
+  const appended = await appendPlanChanges(trx, pending, changes);
+  await dispatchAfterChanges(trx, ctx, pending, {
+    row: updated,
+    appended,
+    snapshot,
+    requestId: by.requestId,
+  });
   return updated;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../db/lifecycle-schema.js';
@@ -12,23 +13,24 @@ export interface NewSubmission {
   now: Date;
 }
 
-export async function insertSubmissions(trx: Tx, rows: readonly NewSubmission[]): Promise<SubmissionRow[]> {
-  if (rows.length === 0) return [];
-  return trx
-    .insertInto('submissions')
-    .values(
-      rows.map((row) => ({
-        plan_id: row.planId,
-        version: row.version,
-        content_hash: row.contentHash,
-        destination_id: row.destinationId,
-        status: row.status,
-        created_at: row.now,
-        delivered_at: row.status === 'delivered' ? row.now : null,
-      })),
-    )
-    .returningAll()
-    .execute();
+/** New submission rows, their ids made here so the delivery jobs can name them before the insert. */
+export function newSubmissionRows(rows: readonly NewSubmission[]): SubmissionRow[] {
+  return rows.map((row) => ({
+    id: randomUUID(),
+    plan_id: row.planId,
+    version: row.version,
+    content_hash: row.contentHash,
+    destination_id: row.destinationId,
+    status: row.status,
+    created_at: row.now,
+    delivered_at: row.status === 'delivered' ? row.now : null,
+    acknowledged_at: null,
+  }));
+}
+
+export function submissionsInsert(db: Executor, rows: readonly SubmissionRow[]) {
+  if (rows.length === 0) return undefined;
+  return db.insertInto('submissions').values([...rows]);
 }
 
 export async function findSubmission(db: Executor, id: string): Promise<SubmissionRow | undefined> {

@@ -1,5 +1,6 @@
 import type { Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
+import { withPendingWrites } from '../db/pending-writes.js';
 import { lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
 import type { PlanRow } from '../db/schema.js';
 import { submissionRefusal } from '../domain/lifecycle/lifecycle.js';
@@ -67,10 +68,10 @@ export async function submitPlan(
     const snapshot = await loadSnapshot(trx, ctx, row);
     const refusal = submissionRefusal(snapshot.assessment.lifecycle);
     if (refusal) throw refusal;
-    const submissions = await createSubmissions(trx, ctx, row, snapshot, {
-      actor: caller.clientId,
-      requestId,
-    });
+    const by = { actor: caller.clientId, requestId };
+    const submissions = await withPendingWrites(trx, (pending) =>
+      createSubmissions(trx, ctx, pending, row, snapshot, by),
+    );
     return submissions.map(submissionView);
   });
 }
@@ -109,7 +110,8 @@ export async function acknowledgeSubmission(
     // A receipt for a queued submission: the receiver got it before the worker recorded the 2xx.
     if (submission.status === 'queued') await advanceSubmission(trx, submission.id, 'delivered', ctx.clock());
     await advanceSubmission(trx, submission.id, 'acknowledged', ctx.clock());
-    await settlePlan(trx, ctx, row, { actor: caller.clientId, requestId });
+    const by = { actor: caller.clientId, requestId };
+    await withPendingWrites(trx, (pending) => settlePlan(trx, ctx, pending, row, by));
     return submissionView((await findSubmission(trx, submission.id)) ?? submission);
   });
 }
@@ -166,7 +168,9 @@ export async function recordSubmissionOutcome(
     if (!row) return;
     if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;
     const by: Actor = { ...SYSTEM_ACTOR, requestId: requestId ?? null };
-    await settlePlan(trx, ctx, row, by, known && { current: known });
+    await withPendingWrites(trx, (pending) =>
+      settlePlan(trx, ctx, pending, row, by, known && { current: known }),
+    );
   });
 }
 

@@ -1,15 +1,16 @@
 import { createHmac } from 'node:crypto';
 import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
+import type { PendingWrites } from '../db/pending-writes.js';
 import {
-  insertSignatures,
-  insertTransitions,
   listOverdue,
   listSignatures,
   listSubmissions,
+  overdueWrites,
+  planStateUpdate,
   type StoredSignature,
-  updateOverdue,
-  updatePlanState,
+  signaturesInsert,
+  transitionsInsert,
 } from '../db/repositories/lifecycle.repository.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import { findPlanVersion } from '../db/repositories/plans.repository.js';
@@ -114,11 +115,13 @@ export const NEW_PLAN: KnownLifecycle = { signatures: [], submissions: [], overd
  * locked): records the signatures the document carries, derives the state, records each
  * transition from `previous`, and reconciles the stored overdue reasons. Returns the new state,
  * the change-feed rows to append (transitions first, in order, then overdue events) and the
- * snapshot; the caller stores the state on the plan row and appends the rows.
+ * snapshot; the caller stores the state on the plan row and appends the rows. The writes are
+ * left in `pending`: they go to the store with the appended rows.
  */
 export async function advanceLifecycle(
   trx: Tx,
   ctx: ServiceContext,
+  pending: PendingWrites,
   params: {
     row: Pick<PlanRow, 'id' | 'organisation' | 'source_system'>;
     previous: LifecycleState | undefined;
@@ -132,7 +135,7 @@ export async function advanceLifecycle(
 ): Promise<{ state: LifecycleState; changes: NewPlanChange[]; snapshot: LifecycleSnapshot }> {
   const { row, current, by, now, known = {} } = params;
   const today = params.today ?? stockholmDate(now);
-  const signatures = await recordDocumentSignatures(trx, ctx, params, known.signatures);
+  const signatures = await recordDocumentSignatures(trx, ctx, pending, params, known.signatures);
   const resolved = known.resolved ?? (await policyFor(trx, row.organisation, current.plan));
   const submissions = known.submissions ?? (await listSubmissions(trx, row.id));
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
@@ -141,9 +144,11 @@ export async function advanceLifecycle(
   const base = { planId: row.id, organisation: row.organisation, version: current.version, at: now };
 
   const transitions = lifecycleTransitions(params.previous, state);
-  await insertTransitions(
-    trx,
-    transitions.map((t) => ({ ...t, planId: row.id, version: current.version, at: now, ...by })),
+  pending.add(
+    transitionsInsert(
+      trx,
+      transitions.map((t) => ({ ...t, planId: row.id, version: current.version, at: now, ...by })),
+    ),
   );
   const changes: NewPlanChange[] = transitions.map((t) => ({
     ...base,
@@ -154,7 +159,7 @@ export async function advanceLifecycle(
 
   const stored = known.overdue ?? (await listOverdue(trx, row.id));
   const overdue = overdueChanges(stored, assessment.overdue);
-  await updateOverdue(trx, row.id, overdue, now);
+  pending.add(...overdueWrites(trx, row.id, overdue, now));
   for (const [change, reasons] of [
     ['cleared', overdue.cleared],
     ['became', overdue.became],
@@ -180,11 +185,12 @@ export async function advanceLifecycle(
 
 /**
  * Records the signatures the current version's document carries that are not recorded yet,
- * and returns every signature of the plan. `recorded` is what the caller read under the lock.
+ * and returns every signature of the plan. `known` is what the caller read under the lock.
  */
 async function recordDocumentSignatures(
   trx: Tx,
   ctx: ServiceContext,
+  pending: PendingWrites,
   params: { row: Pick<PlanRow, 'id'>; current: CurrentVersion; by: Actor; now: Date },
   known: StoredSignature[] | undefined,
 ): Promise<StoredSignature[]> {
@@ -192,31 +198,33 @@ async function recordDocumentSignatures(
   const recorded = known ?? (await readSignatures(trx, ctx, row.id));
   const hash = signedContentHash(current.plan);
   const fromDocument = documentSignaturesToRecord(current.plan, hash, recorded);
-  const inserted = await insertSignatures(
-    trx,
-    fromDocument.map((signature) => ({
-      planId: row.id,
-      version: current.version,
-      signature: sealSignature(ctx.cipher, row.id, signature),
-      dedupeKey: signatureDedupeKey(ctx.indexKey, signature),
-      recordedBy: by.actor,
-      recordedAt: now,
-    })),
+  pending.add(
+    signaturesInsert(
+      trx,
+      fromDocument.map((signature) => ({
+        planId: row.id,
+        version: current.version,
+        signature: sealSignature(ctx.cipher, row.id, signature),
+        dedupeKey: signatureDedupeKey(ctx.indexKey, signature),
+        recordedBy: by.actor,
+        recordedAt: now,
+      })),
+    ),
   );
-  // The plan row is locked, so what was read plus what was inserted is all there is; a
-  // signature the unique key skipped means the read missed one, so read again.
-  if (inserted !== fromDocument.length) return readSignatures(trx, ctx, row.id);
+  // The plan row is locked, so what was read plus what the document adds is all there is.
   return [...recorded, ...fromDocument.map((s) => ({ ...s, version: current.version, recordedAt: now }))];
 }
 
 /**
  * Re-derives a locked plan's current version after something outside the document changed
  * (a signature, a policy, a submission or receipt, the passing of time) and stores its state.
- * Returns the change-feed rows for the caller to append, and the snapshot.
+ * Returns the change-feed rows for the caller to append, and the snapshot; the writes are left
+ * in `pending`.
  */
 export async function reassessPlan(
   trx: Tx,
   ctx: ServiceContext,
+  pending: PendingWrites,
   row: PlanRow,
   by: Actor,
   options: {
@@ -229,7 +237,7 @@ export async function reassessPlan(
   const current =
     options.current?.version === row.current_version ? options.current : await currentVersion(trx, ctx, row);
   const now = ctx.clock();
-  const { state, changes, snapshot } = await advanceLifecycle(trx, ctx, {
+  const { state, changes, snapshot } = await advanceLifecycle(trx, ctx, pending, {
     row,
     previous: storedState(row.status),
     current,
@@ -238,8 +246,9 @@ export async function reassessPlan(
     ...(options.today !== undefined && { today: options.today }),
     ...(options.known && { known: options.known }),
   });
-  const updated =
-    state === row.status ? row : await updatePlanState(trx, row.id, { status: state, updated_at: now });
+  if (state === row.status) return { row, changes, snapshot };
+  pending.add(planStateUpdate(trx, row.id, { status: state, updated_at: now }));
+  const updated = { ...row, status: state, updated_at: now };
   return { row: updated, changes, snapshot };
 }
 

@@ -1,3 +1,4 @@
+import { PendingWrites } from '../db/pending-writes.js';
 import { listOverduePlans, lockNextPlans } from '../db/repositories/lifecycle.repository.js';
 import { appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
@@ -29,10 +30,11 @@ export async function scanOverdue(
   for (;;) {
     const rows = await ctx.db.transaction().execute(async (trx) => {
       const locked = await lockNextPlans(trx, after, batchSize);
+      const pending = new PendingWrites();
       const changes = [];
       for (const row of locked)
-        changes.push(...(await reassessPlan(trx, ctx, row, SYSTEM_ACTOR, { today })).changes);
-      await appendPlanChanges(trx, changes);
+        changes.push(...(await reassessPlan(trx, ctx, pending, row, SYSTEM_ACTOR, { today })).changes);
+      await appendPlanChanges(trx, pending, changes);
       for (const change of changes) {
         if (change.kind !== 'overdue') continue;
         if (change.detail?.change === 'became') report.became++;

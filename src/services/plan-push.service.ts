@@ -1,11 +1,12 @@
 import type { Tx } from '../db/database.js';
+import { withPendingWrites } from '../db/pending-writes.js';
 import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
   findContentHash,
   insertPlanIfAbsent,
-  insertPlanVersion,
   lockPlanBySourceKey,
-  updatePlan,
+  planUpdate,
+  planVersionInsert,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
 import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
@@ -59,52 +60,62 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
     sourcePlanId: plan.plan.sourcePlanId,
   };
 
-  return ctx.db.transaction().execute(async (trx) => {
-    const existing = (await lockPlanBySourceKey(trx, key)) ?? (await createPlan(trx, ctx, input, now));
-    const isNew = existing.current_version === 0;
-    checkIfMatch(input.ifMatch, isNew ? undefined : existing.current_version);
-    if (!isNew && (await findContentHash(trx, existing.id, existing.current_version)) === contentHash) {
-      return result(false, existing, input.warnings);
-    }
-    const version = existing.current_version + 1;
-    await insertPlanVersion(trx, {
-      planId: existing.id,
-      version,
-      contentHash,
-      document: ctx.codec.encode(plan, { planId: existing.id, version }),
-      warnings: input.warnings,
-      sourceSystem: input.sourceSystem,
-      pushedBy: caller.clientId,
-      createdAt: now,
-    });
-    // Signatures in the document, state, transitions and overdue reasons: lifecycle.service.ts.
-    const lifecycle = await advanceLifecycle(trx, ctx, {
-      row: existing,
-      previous: isNew ? undefined : storedState(existing.status),
-      current: { version, plan, contentHash },
-      by: { actor: caller.clientId, requestId: input.requestId ?? null },
-      now,
-      ...(isNew && { known: NEW_PLAN }),
-    });
-    const updated = await updatePlan(trx, existing.id, {
-      unit_id: plan.plan.unit.id,
-      law: plan.plan.law,
-      service_type: plan.plan.serviceType.code,
-      current_version: version,
-      status: lifecycle.state,
-      person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
-      updated_at: now,
-    });
-    const appended = await appendPlanChanges(trx, [...changesOf(updated, isNew, now), ...lifecycle.changes]);
-    // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction.
-    await dispatchAfterChanges(trx, ctx, {
-      row: updated,
-      appended,
-      snapshot: lifecycle.snapshot,
-      requestId: input.requestId ?? null,
-    });
-    return result(true, updated, input.warnings);
-  });
+  return ctx.db.transaction().execute((trx) =>
+    withPendingWrites(trx, async (pending) => {
+      const existing = (await lockPlanBySourceKey(trx, key)) ?? (await createPlan(trx, ctx, input, now));
+      const isNew = existing.current_version === 0;
+      checkIfMatch(input.ifMatch, isNew ? undefined : existing.current_version);
+      if (!isNew && (await findContentHash(trx, existing.id, existing.current_version)) === contentHash) {
+        return result(false, existing, input.warnings);
+      }
+      const version = existing.current_version + 1;
+      pending.add(
+        planVersionInsert(trx, {
+          planId: existing.id,
+          version,
+          contentHash,
+          document: ctx.codec.encode(plan, { planId: existing.id, version }),
+          warnings: input.warnings,
+          sourceSystem: input.sourceSystem,
+          pushedBy: caller.clientId,
+          createdAt: now,
+        }),
+      );
+      // Signatures in the document, state, transitions and overdue reasons: lifecycle.service.ts.
+      const lifecycle = await advanceLifecycle(trx, ctx, pending, {
+        row: existing,
+        previous: isNew ? undefined : storedState(existing.status),
+        current: { version, plan, contentHash },
+        by: { actor: caller.clientId, requestId: input.requestId ?? null },
+        now,
+        ...(isNew && { known: NEW_PLAN }),
+      });
+      const update = {
+        unit_id: plan.plan.unit.id,
+        law: plan.plan.law,
+        service_type: plan.plan.serviceType.code,
+        current_version: version,
+        status: lifecycle.state,
+        person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
+        updated_at: now,
+      };
+      pending.add(planUpdate(trx, existing.id, update));
+      const updated = { ...existing, ...update };
+      // The version, its lifecycle and the plan row go to the store in this one statement.
+      const appended = await appendPlanChanges(trx, pending, [
+        ...changesOf(updated, isNew, now),
+        ...lifecycle.changes,
+      ]);
+      // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction.
+      await dispatchAfterChanges(trx, ctx, pending, {
+        row: updated,
+        appended,
+        snapshot: lifecycle.snapshot,
+        requestId: input.requestId ?? null,
+      });
+      return result(true, updated, input.warnings);
+    }),
+  );
 }
 
 // A new plan row starts at version 0 and is filled in like any other push, so there is one write path.

@@ -1,3 +1,4 @@
+import { PendingWrites } from '../db/pending-writes.js';
 import { lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
 import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
@@ -37,12 +38,13 @@ export async function setPolicy(
       updatedAt: ctx.clock(),
       updatedBy: by.actor,
     });
+    const pending = new PendingWrites();
     const changes: NewPlanChange[] = [];
     for (const id of await listPlanIdsUnder(trx, scope.organisation, scope.unitId)) {
       const row = await lockOwnPlan(trx, scope.organisation, id);
-      if (row) changes.push(...(await reassessPlan(trx, ctx, row, by)).changes);
+      if (row) changes.push(...(await reassessPlan(trx, ctx, pending, row, by)).changes);
     }
-    await appendPlanChanges(trx, changes);
+    await appendPlanChanges(trx, pending, changes);
     return stored;
   });
 }

@@ -1,3 +1,4 @@
+import { withPendingWrites } from '../db/pending-writes.js';
 import { insertSignatures, lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
 import { appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
 import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
@@ -77,20 +78,28 @@ export async function signPlan(
       inserted > 0
         ? [...recorded, { ...outcome.signature, version: current.version, recordedAt }]
         : undefined;
-    const reassessed = await reassessPlan(
-      trx,
-      ctx,
-      row,
-      { actor: caller.clientId, requestId: input.requestId },
-      { current, known: { resolved, ...(signatures && { signatures }) } },
-    );
-    const appended = await appendPlanChanges(trx, reassessed.changes);
-    // A signing that completes the round may submit the plan (lss); in this transaction.
-    await dispatchAfterChanges(trx, ctx, {
-      row: reassessed.row,
-      appended,
-      snapshot: reassessed.snapshot,
-      requestId: input.requestId,
+    const reassessed = await withPendingWrites(trx, async (pending) => {
+      const {
+        row: updated,
+        changes,
+        snapshot,
+      } = await reassessPlan(
+        trx,
+        ctx,
+        pending,
+        row,
+        { actor: caller.clientId, requestId: input.requestId },
+        { current, known: { resolved, ...(signatures && { signatures }) } },
+      );
+      const appended = await appendPlanChanges(trx, pending, changes);
+      // A signing that completes the round may submit the plan (lss); in this transaction.
+      await dispatchAfterChanges(trx, ctx, pending, {
+        row: updated,
+        appended,
+        snapshot,
+        requestId: input.requestId,
+      });
+      return { row: updated };
     });
     return { ...base, created: inserted > 0, signature, status: storedState(reassessed.row.status) };
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PendingWrites } from '../../src/db/pending-writes.js';
 import { appendPlanChanges } from '../../src/db/repositories/plan-changes.repository.js';
 import { adminOf, bearer, createTestApp, type TestApp, uniqueOrganisation } from '../helpers/app.js';
 import { TEST_PERSON, testIdentityNumber, validPlan } from '../helpers/plans.js';
@@ -244,7 +245,7 @@ describe('GET /v1/changes', () => {
       commit = resolve;
     });
     const holder = t.deps.db.transaction().execute(async (trx) => {
-      await appendPlanChanges(trx, [
+      await appendPlanChanges(trx, new PendingWrites(), [
         {
           planId: held.id,
           organisation,

@@ -68,10 +68,10 @@ export interface NewSignature {
   recordedAt: Date;
 }
 
-/** Inserts signatures; one already stored for the same content is skipped. Returns how many were new. */
-export async function insertSignatures(trx: Tx, signatures: readonly NewSignature[]): Promise<number> {
-  if (signatures.length === 0) return 0;
-  const inserted = await trx
+/** The insert of signatures; one already stored for the same content is skipped. */
+export function signaturesInsert(db: Executor, signatures: readonly NewSignature[]) {
+  if (signatures.length === 0) return undefined;
+  return db
     .insertInto('signatures')
     .values(
       signatures.map(({ signature: s, ...row }) => ({
@@ -90,10 +90,13 @@ export async function insertSignatures(trx: Tx, signatures: readonly NewSignatur
         recorded_at: row.recordedAt,
       })),
     )
-    .onConflict((oc) => oc.constraint('signatures_identity_key').doNothing())
-    .returning('id')
-    .execute();
-  return inserted.length;
+    .onConflict((oc) => oc.constraint('signatures_identity_key').doNothing());
+}
+
+/** Inserts signatures now; returns how many were new (a duplicate is skipped). */
+export async function insertSignatures(trx: Tx, signatures: readonly NewSignature[]): Promise<number> {
+  const insert = signaturesInsert(trx, signatures);
+  return insert ? (await insert.returning('id').execute()).length : 0;
 }
 
 export interface NewTransition {
@@ -106,22 +109,19 @@ export interface NewTransition {
   requestId: string | null;
 }
 
-export async function insertTransitions(trx: Tx, transitions: readonly NewTransition[]): Promise<void> {
-  if (transitions.length === 0) return;
-  await trx
-    .insertInto('lifecycle_transitions')
-    .values(
-      transitions.map((t) => ({
-        plan_id: t.planId,
-        version: t.version,
-        from_state: t.from,
-        to_state: t.to,
-        at: t.at,
-        actor: t.actor,
-        request_id: t.requestId,
-      })),
-    )
-    .execute();
+export function transitionsInsert(db: Executor, transitions: readonly NewTransition[]) {
+  if (transitions.length === 0) return undefined;
+  return db.insertInto('lifecycle_transitions').values(
+    transitions.map((t) => ({
+      plan_id: t.planId,
+      version: t.version,
+      from_state: t.from,
+      to_state: t.to,
+      at: t.at,
+      actor: t.actor,
+      request_id: t.requestId,
+    })),
+  );
 }
 
 export async function listSubmissions(db: Executor, planId: string): Promise<SubmissionRow[]> {
@@ -146,31 +146,44 @@ export async function listOverdue(db: Executor, planId: string): Promise<Overdue
   return rows.map((row) => ({ code: row.reason as OverdueCode, dueOn: row.due_on, overdueSince: row.since }));
 }
 
-/** Stores the reasons that appeared and drops those that cleared (a moved deadline is both). */
-export async function updateOverdue(
-  trx: Tx,
+/**
+ * The writes that store the reasons that appeared and drop those that cleared. A moved
+ * deadline is both: its row is overwritten rather than deleted, so the two writes never touch
+ * the same row and can go in one statement.
+ */
+export function overdueWrites(
+  db: Executor,
   planId: string,
   change: { became: readonly OverdueReason[]; cleared: readonly OverdueReason[] },
   at: Date,
-): Promise<void> {
-  // A reason that became with a code already stored has its old deadline among the cleared.
-  const codes = [...new Set(change.cleared.map((reason) => reason.code))];
-  if (codes.length > 0) {
-    await trx.deleteFrom('plan_overdue').where('plan_id', '=', planId).where('reason', 'in', codes).execute();
-  }
-  if (change.became.length === 0) return;
-  await trx
-    .insertInto('plan_overdue')
-    .values(
-      change.became.map((reason) => ({
-        plan_id: planId,
-        reason: reason.code,
-        due_on: reason.dueOn,
-        since: reason.overdueSince,
-        recorded_at: at,
-      })),
-    )
-    .execute();
+) {
+  const replaced = new Set(change.became.map((reason) => reason.code));
+  const dropped = [...new Set(change.cleared.map((reason) => reason.code))].filter((c) => !replaced.has(c));
+  return [
+    dropped.length === 0
+      ? undefined
+      : db.deleteFrom('plan_overdue').where('plan_id', '=', planId).where('reason', 'in', dropped),
+    change.became.length === 0
+      ? undefined
+      : db
+          .insertInto('plan_overdue')
+          .values(
+            change.became.map((reason) => ({
+              plan_id: planId,
+              reason: reason.code,
+              due_on: reason.dueOn,
+              since: reason.overdueSince,
+              recorded_at: at,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['plan_id', 'reason']).doUpdateSet((eb) => ({
+              due_on: eb.ref('excluded.due_on'),
+              since: eb.ref('excluded.since'),
+              recorded_at: eb.ref('excluded.recorded_at'),
+            })),
+          ),
+  ];
 }
 
 export interface OverduePlanRow {
@@ -209,10 +222,7 @@ export async function listOverduePlans(db: Executor, organisation: string): Prom
     .execute();
 }
 
-export async function updatePlanState(
-  trx: Tx,
-  id: string,
-  update: { status: string; updated_at: Date },
-): Promise<PlanRow> {
-  return trx.updateTable('plans').set(update).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+/** The update of a plan's lifecycle state, to send with the step's other writes (PendingWrites). */
+export function planStateUpdate(db: Executor, id: string, update: { status: string; updated_at: Date }) {
+  return db.updateTable('plans').set(update).where('id', '=', id);
 }

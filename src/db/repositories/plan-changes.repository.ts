@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../database.js';
+import type { PendingWrites } from '../pending-writes.js';
 import type { PlanChangeRow } from '../schema.js';
 
 export interface NewPlanChange {
@@ -22,14 +23,19 @@ export type AppendedPlanChange = NewPlanChange & { id: string };
 /**
  * Appends change-feed rows, unnumbered: their feed position (`seq`) is handed out after
  * commit by `sequencePlanChanges`, so writers of one organisation never wait for each other.
- * Returns the rows with their ids, in the order given.
+ * The transaction's pending writes go in the same statement. Returns the rows with their ids,
+ * in the order given.
  */
 export async function appendPlanChanges(
   trx: Tx,
+  pending: PendingWrites,
   changes: readonly NewPlanChange[],
 ): Promise<AppendedPlanChange[]> {
-  if (changes.length === 0) return [];
-  const inserted = await trx
+  if (changes.length === 0) {
+    await pending.flush(trx);
+    return [];
+  }
+  const insert = trx
     .insertInto('plan_changes')
     .values(
       changes.map((c) => ({
@@ -42,8 +48,8 @@ export async function appendPlanChanges(
         detail: c.detail ? JSON.stringify(c.detail) : null,
       })),
     )
-    .returning('id')
-    .execute();
+    .returning('id');
+  const inserted = await pending.flush<{ id: string }>(trx, insert);
   // A multi-row insert takes ids in the order of its VALUES list.
   const ids = inserted.map((row) => row.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   return changes.map((change, i) => ({ ...change, id: ids[i]! }));

@@ -35,8 +35,9 @@ export type PlanUpdate = Pick<
   'unit_id' | 'law' | 'service_type' | 'current_version' | 'status' | 'person_index' | 'updated_at'
 >;
 
-export async function updatePlan(trx: Tx, id: string, update: PlanUpdate): Promise<PlanRow> {
-  return trx.updateTable('plans').set(update).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+/** The update of a plan row after a push, to send with the push's other writes (PendingWrites). */
+export function planUpdate(db: Executor, id: string, update: PlanUpdate) {
+  return db.updateTable('plans').set(update).where('id', '=', id);
 }
 
 export async function findPlan(db: Executor, organisation: string, id: string): Promise<PlanRow | undefined> {
@@ -59,20 +60,18 @@ export interface NewPlanVersion {
   createdAt: Date;
 }
 
-export async function insertPlanVersion(trx: Tx, v: NewPlanVersion): Promise<void> {
-  await trx
-    .insertInto('plan_versions')
-    .values({
-      plan_id: v.planId,
-      version: v.version,
-      content_hash: v.contentHash,
-      document: v.document,
-      warnings: JSON.stringify(v.warnings),
-      source_system: v.sourceSystem,
-      pushed_by: v.pushedBy,
-      created_at: v.createdAt,
-    })
-    .execute();
+/** The insert of a new version, to send with the push's other writes (PendingWrites). */
+export function planVersionInsert(db: Executor, v: NewPlanVersion) {
+  return db.insertInto('plan_versions').values({
+    plan_id: v.planId,
+    version: v.version,
+    content_hash: v.contentHash,
+    document: v.document,
+    warnings: JSON.stringify(v.warnings),
+    source_system: v.sourceSystem,
+    pushed_by: v.pushedBy,
+    created_at: v.createdAt,
+  });
 }
 
 export async function findPlanVersion(
