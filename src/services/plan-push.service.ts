@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db/database.js';
 import { withPendingWrites } from '../db/pending-writes.js';
 import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
-  findContentHash,
-  insertPlanIfAbsent,
+  isPlanSourceKeyConflict,
   lockPlanBySourceKey,
+  planInsert,
   planUpdate,
   planVersionInsert,
 } from '../db/repositories/plans.repository.js';
@@ -52,6 +53,18 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
       { path: '/plan/municipalityCode', message: "must be the calling client's organisation (kommunkod)" },
     ]);
   }
+  try {
+    return await storePush(ctx, input);
+  } catch (error) {
+    // A concurrent first push of the same plan inserted it first: this one now finds the row
+    // and queues behind it like any later push.
+    if (!isPlanSourceKeyConflict(error)) throw error;
+    return storePush(ctx, input);
+  }
+}
+
+async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushResult> {
+  const { caller, plan } = input;
   const contentHash = planContentHash(plan);
   const now = ctx.clock();
   const key = {
@@ -62,12 +75,11 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
 
   return ctx.db.transaction().execute((trx) =>
     withPendingWrites(trx, async (pending) => {
-      const existing = (await lockPlanBySourceKey(trx, key)) ?? (await createPlan(trx, ctx, input, now));
-      const isNew = existing.current_version === 0;
-      checkIfMatch(input.ifMatch, isNew ? undefined : existing.current_version);
-      if (!isNew && (await findContentHash(trx, existing.id, existing.current_version)) === contentHash) {
-        return result(false, existing, input.warnings);
-      }
+      const found = await lockPlanBySourceKey(trx, key);
+      checkIfMatch(input.ifMatch, found?.row.current_version);
+      if (found?.contentHash === contentHash) return result(false, found.row, input.warnings);
+      const existing = found?.row ?? newPlanRow(input, now);
+      const isNew = found === undefined;
       const version = existing.current_version + 1;
       pending.add(
         planVersionInsert(trx, {
@@ -99,9 +111,9 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
         person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
         updated_at: now,
       };
-      pending.add(planUpdate(trx, existing.id, update));
       const updated = { ...existing, ...update };
-      // The version, its lifecycle and the plan row go to the store in this one statement.
+      pending.add(isNew ? planInsert(trx, updated) : planUpdate(trx, existing.id, update));
+      // The plan row, the version and its lifecycle go to the store in this one statement.
       const appended = await appendPlanChanges(trx, pending, [
         ...changesOf(updated, isNew, now),
         ...lifecycle.changes,
@@ -118,10 +130,11 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
   );
 }
 
-// A new plan row starts at version 0 and is filled in like any other push, so there is one write path.
-async function createPlan(trx: Tx, ctx: ServiceContext, input: PushInput, now: Date): Promise<PlanRow> {
+/** A plan not stored yet, as the first push leaves it before its lifecycle is derived (a draft at version 0). */
+function newPlanRow(input: PushInput, now: Date): PlanRow {
   const { plan, caller } = input;
-  const row = {
+  return {
+    id: randomUUID(),
     organisation: caller.organisation,
     source_system: input.sourceSystem,
     source_plan_id: plan.plan.sourcePlanId,
@@ -129,23 +142,11 @@ async function createPlan(trx: Tx, ctx: ServiceContext, input: PushInput, now: D
     law: plan.plan.law,
     service_type: plan.plan.serviceType.code,
     current_version: 0,
-    // A new plan starts as a draft; the lifecycle moves it on in the same push.
     status: 'draft',
-    person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
+    person_index: '',
     created_at: now,
     updated_at: now,
   };
-  const inserted = await insertPlanIfAbsent(trx, row);
-  if (inserted) return inserted;
-  // A concurrent first push won the insert; wait for it and continue as an update.
-  const key = {
-    organisation: row.organisation,
-    sourceSystem: row.source_system,
-    sourcePlanId: row.source_plan_id,
-  };
-  const raced = await lockPlanBySourceKey(trx, key);
-  if (!raced) throw new Error('plan row vanished after a conflicting insert');
-  return raced;
 }
 
 function checkIfMatch(ifMatch: IfMatch | undefined, currentVersion: number | undefined): void {

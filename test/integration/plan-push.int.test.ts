@@ -50,6 +50,29 @@ describe('POST /v1/plans', () => {
     expect(versions.json().versions).toHaveLength(1);
   });
 
+  it('stores one plan and one version when the same new plan is pushed many times at once', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: organisation, sourcePlanId: 'RACE-1' });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => push(authorization, plan)));
+    const codes = answers.map((a) => a.statusCode).sort();
+    expect(codes).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    const ids = new Set(answers.map((a) => a.json().id));
+    expect(ids.size).toBe(1);
+    const versions = await t.deps.db
+      .selectFrom('plan_versions')
+      .select('version')
+      .where('plan_id', '=', [...ids][0]!)
+      .execute();
+    expect(versions).toEqual([{ version: 1 }]);
+    const changes = await t.deps.db
+      .selectFrom('plan_changes')
+      .select('kind')
+      .where('plan_id', '=', [...ids][0]!)
+      .where('kind', '=', 'plan_created')
+      .execute();
+    expect(changes).toHaveLength(1);
+  });
+
   it('makes a new version when the content changes, and keeps the old one readable', async () => {
     const { organisation, authorization } = await adminOf(t.deps);
     const plan = validPlan({ municipalityCode: organisation });

@@ -9,25 +9,43 @@ export interface PlanSourceKey {
 }
 
 /** The plan row for a source key, locked until the transaction ends (pushes to one plan queue up). */
-export async function lockPlanBySourceKey(trx: Tx, key: PlanSourceKey): Promise<PlanRow | undefined> {
-  return trx
+/** A plan with the content hash of its current version, locked until the transaction ends. */
+export async function lockPlanBySourceKey(
+  trx: Tx,
+  key: PlanSourceKey,
+): Promise<{ row: PlanRow; contentHash: string | null } | undefined> {
+  const found = await trx
     .selectFrom('plans')
-    .selectAll()
-    .where('organisation', '=', key.organisation)
-    .where('source_system', '=', key.sourceSystem)
-    .where('source_plan_id', '=', key.sourcePlanId)
-    .forUpdate()
+    .leftJoin('plan_versions', (join) =>
+      join
+        .onRef('plan_versions.plan_id', '=', 'plans.id')
+        .onRef('plan_versions.version', '=', 'plans.current_version'),
+    )
+    .selectAll('plans')
+    .select('plan_versions.content_hash')
+    .where('plans.organisation', '=', key.organisation)
+    .where('plans.source_system', '=', key.sourceSystem)
+    .where('plans.source_plan_id', '=', key.sourcePlanId)
+    .forUpdate('plans')
     .executeTakeFirst();
+  if (!found) return undefined;
+  const { content_hash: contentHash, ...row } = found;
+  return { row, contentHash };
 }
 
-/** Inserts a plan row unless a concurrent push created it first (then undefined). */
-export async function insertPlanIfAbsent(trx: Tx, plan: NewPlanRow): Promise<PlanRow | undefined> {
-  return trx
-    .insertInto('plans')
-    .values(plan)
-    .onConflict((oc) => oc.constraint('plans_source_key').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+/**
+ * The insert of a new plan row, to send with the push's other writes (PendingWrites). A
+ * concurrent first push of the same plan makes it fail on plans_source_key: see
+ * isPlanSourceKeyConflict.
+ */
+export function planInsert(db: Executor, plan: PlanRow) {
+  return db.insertInto('plans').values(plan);
+}
+
+/** True for the error of a plan insert that lost to a concurrent insert of the same plan. */
+export function isPlanSourceKeyConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e?.code === '23505' && e.constraint === 'plans_source_key';
 }
 
 export type PlanUpdate = Pick<
@@ -85,20 +103,6 @@ export async function findPlanVersion(
     .where('plan_id', '=', planId)
     .where('version', '=', version)
     .executeTakeFirst();
-}
-
-export async function findContentHash(
-  db: Executor,
-  planId: string,
-  version: number,
-): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('plan_versions')
-    .select('content_hash')
-    .where('plan_id', '=', planId)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return row?.content_hash;
 }
 
 export type VersionSummaryRow = Pick<
