@@ -88,7 +88,6 @@ export interface Database extends JobTables, LifecycleTables, AuditTables {
 
 export type ClientRow = Selectable<ClientsTable>;
 export type PlanRow = Selectable<PlansTable>;
-export type NewPlanRow = Insertable<PlansTable>;
 export type PlanVersionRow = Selectable<PlanVersionsTable>;
 export type PlanChangeRow = Selectable<PlanChangesTable>;
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;

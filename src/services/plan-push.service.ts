@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db/database.js';
 import { withPendingWrites } from '../db/pending-writes.js';
 import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {

@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor, Tx } from '../database.js';
-import type { Database, NewPlanRow, PlanRow, PlanVersionRow } from '../schema.js';
+import type { Database, PlanRow, PlanVersionRow } from '../schema.js';
 
 export interface PlanSourceKey {
   organisation: string;
