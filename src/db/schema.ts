@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { JobTables } from '../jobs/schema.js';
 import type { AuditTables } from './audit-schema.js';
 import type { LifecycleTables } from './lifecycle-schema.js';
