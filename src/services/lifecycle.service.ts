@@ -67,11 +67,9 @@ export async function loadLifecycle(
   row: Pick<PlanRow, 'id' | 'organisation' | 'source_system'>,
   current: CurrentVersion,
   today: string,
-  /** The plan's signatures when the caller has just read them under the plan lock. */
-  known?: StoredSignature[],
 ): Promise<LoadedLifecycle> {
   const resolved = await policyFor(db, row.organisation, current.plan);
-  const signatures = known ?? (await readSignatures(db, ctx, row.id));
+  const signatures = await readSignatures(db, ctx, row.id);
   const submissions = await listSubmissions(db, row.id);
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
   return { resolved, signatures, submissions, assessment: assessPlan(input, today) };
