@@ -1,7 +1,6 @@
 import { withPendingWrites } from '../db/pending-writes.js';
 import { insertSignatures, lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
-import { appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
-import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
+import { settlePlan } from '../dispatch/dispatch-effects.js';
 import type { LifecycleState } from '../domain/lifecycle/lifecycle.js';
 import { recordSignature } from '../domain/lifecycle/signatures.js';
 import { signedContentHash } from '../domain/lifecycle/signed-content.js';
@@ -12,7 +11,6 @@ import {
   currentVersion,
   policyFor,
   readSignatures,
-  reassessPlan,
   signatureDedupeKey,
   storedState,
 } from './lifecycle.service.js';
@@ -78,30 +76,13 @@ export async function signPlan(
       inserted > 0
         ? [...recorded, { ...outcome.signature, version: current.version, recordedAt }]
         : undefined;
-    const reassessed = await withPendingWrites(trx, async (pending) => {
-      const {
-        row: updated,
-        changes,
-        snapshot,
-      } = await reassessPlan(
-        trx,
-        ctx,
-        pending,
-        row,
-        { actor: caller.clientId, requestId: input.requestId },
-        { current, known: { resolved, ...(signatures && { signatures }) } },
-      );
-      const appended = await appendPlanChanges(trx, pending, changes);
-      // A signing that completes the round may submit the plan (lss); in this transaction.
-      await dispatchAfterChanges(trx, ctx, pending, {
-        row: updated,
-        appended,
-        snapshot,
-        requestId: input.requestId,
-      });
-      return { row: updated };
-    });
-    return { ...base, created: inserted > 0, signature, status: storedState(reassessed.row.status) };
+    // A signing that completes the round may submit the plan (lss); in this transaction.
+    const by = { actor: caller.clientId, requestId: input.requestId };
+    const known = { resolved, ...(signatures && { signatures }) };
+    const updated = await withPendingWrites(trx, (pending) =>
+      settlePlan(trx, ctx, pending, row, by, { current, known }),
+    );
+    return { ...base, created: inserted > 0, signature, status: storedState(updated.status) };
   });
 }
 
