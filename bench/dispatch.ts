@@ -12,7 +12,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { buildApp, serviceContext } from '../src/app.js';
 import { closeDependencies, createDependencies } from '../src/compose.js';
@@ -31,6 +30,7 @@ import { createClient } from '../src/services/clients.service.js';
 import { loadSnapshot } from '../src/services/lifecycle.service.js';
 import { formatRate, type LoadResult } from './support/load.js';
 import { integerOptions } from './support/options.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 import { createScratchDatabase } from './support/scratch-database.js';
 
 const EXAMPLE = new URL('../../examples/canonical/hemtjanst-astrid.json', import.meta.url);
@@ -220,16 +220,4 @@ async function loopbackReceiver(): Promise<{ url: string; hits(): number; close(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
-  await redis.connect();
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
-      if ((keys as string[]).length) await redis.del(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
 }

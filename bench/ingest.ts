@@ -3,13 +3,13 @@
 // npm run bench -- ingest [--count 2000] [--concurrency 50] [--warmup 200]
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Plan } from '../src/domain/plan.js';
 import { createPoster } from './support/http-client.js';
 import { formatRate, type LoadResult, runConcurrently } from './support/load.js';
 import { integerOptions } from './support/options.js';
 import { capturePlanRows, insertPlanCopy, type TableRows } from './support/plan-rows.js';
+import { deleteRedisKeys } from './support/redis-keys.js';
 import { createScratchDatabase } from './support/scratch-database.js';
 import { runCli, startServer } from './support/server.js';
 
@@ -45,7 +45,7 @@ export async function run(args: string[]): Promise<void> {
     }
   } finally {
     await db.drop();
-    await deleteRedisKeys(redisKeyPrefix);
+    await deleteRedisKeys(process.env.REDIS_URL || 'redis://127.0.0.1:6379', redisKeyPrefix);
   }
 }
 
@@ -111,18 +111,6 @@ async function measureRaw(pool: pg.Pool, template: Template, opts: Options): Pro
   const insert = (prefix: string) => (i: number) => insertPlanCopy(pool, template.rows, `${prefix}-${i}`);
   await runConcurrently(opts.warmup, opts.concurrency, insert('raw-warmup'));
   return runConcurrently(opts.count, opts.concurrency, insert('raw'));
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true });
-  await redis.connect();
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
-      if ((keys as string[]).length) await redis.del(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
-  }
 }
 
 function report(api: LoadResult, raw: LoadResult, template: Template): void {
