@@ -47,6 +47,8 @@ export interface AfterChanges {
   /** The lifecycle of the row's current version as the change left it. */
   snapshot: LifecycleSnapshot;
   requestId: string | null;
+  /** The organisation's active destinations, when the caller has read them in this transaction. */
+  destinations?: readonly Destination[];
 }
 
 /**
@@ -90,11 +92,12 @@ export async function dispatchAfterChanges(
   if (notifiesPlanner) needed.add('planner');
   if (writeBacks.length > 0) needed.add('status');
   if (lifecycle.submissionDue) needed.add('submission');
-  // One read for every kind the change calls for.
+  // One read for every kind the change calls for, unless the caller has read them all.
   const destinations =
     needed.size === 0
       ? []
-      : await listActiveDestinations(jobTables<Database>(trx), row.organisation, [...needed]);
+      : (params.destinations?.filter((d) => needed.has(d.kind)) ??
+        (await listActiveDestinations(jobTables<Database>(trx), row.organisation, [...needed])));
   const ofKind = (kind: DestinationKind) => destinations.filter((d) => d.kind === kind);
 
   const base = { planId: row.id, version: snapshot.current.version, requestId };

@@ -100,16 +100,30 @@ export async function listActiveDestinations(
   organisation: string,
   kinds: readonly DestinationKind[],
 ): Promise<Destination[]> {
-  const rows = await db
+  const rows = await activeDestinationsQuery(db, organisation).where('kind', 'in', kinds).execute();
+  return rows.map(toDestination);
+}
+
+/** The organisation's enabled destinations of every kind, oldest first, as a query to nest in a larger read. */
+export function activeDestinationsQuery(db: JobsExecutor, organisation: string) {
+  return db
     .selectFrom('destinations')
     .select(PUBLIC_COLUMNS)
     .where('organisation', '=', organisation)
-    .where('kind', 'in', kinds)
     .where('disabled_at', 'is', null)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toDestination);
+    .orderBy('id');
+}
+
+/** A destination row that came back as JSON (nested in a larger read): its times are text. */
+export function destinationFromJson(
+  row: Omit<PublicRow, 'created_at' | 'disabled_at'> & { created_at: string; disabled_at: string | null },
+): Destination {
+  return toDestination({
+    ...row,
+    created_at: new Date(row.created_at),
+    disabled_at: row.disabled_at === null ? null : new Date(row.disabled_at),
+  });
 }
 
 export async function listDestinations(db: JobsExecutor, organisation: string): Promise<Destination[]> {

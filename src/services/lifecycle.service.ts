@@ -14,7 +14,7 @@ import {
 } from '../db/repositories/lifecycle.repository.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import { findPlanVersion } from '../db/repositories/plans.repository.js';
-import { findPoliciesFor } from '../db/repositories/policies.repository.js';
+import { findPoliciesFor, type UnitPolicies } from '../db/repositories/policies.repository.js';
 import type { PlanRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
@@ -83,7 +83,11 @@ export async function loadSnapshot(trx: Tx, ctx: ServiceContext, row: PlanRow): 
 }
 
 export async function policyFor(db: Executor, organisation: string, plan: Plan): Promise<ResolvedPolicy> {
-  const stored = await findPoliciesFor(db, organisation, plan.plan.unit.id);
+  return policyOf(await findPoliciesFor(db, organisation, plan.plan.unit.id), plan);
+}
+
+/** The policy a plan falls under, from the stored policies of its organisation and unit. */
+export function policyOf(stored: UnitPolicies, plan: Plan): ResolvedPolicy {
   return resolvePolicy({ ...stored, law: plan.plan.law as Law });
 }
 

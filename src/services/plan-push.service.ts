@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { withPendingWrites } from '../db/pending-writes.js';
+import { type AuditDraft, auditInsert } from '../db/repositories/audit.repository.js';
 import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
   isPlanSourceKeyConflict,
-  lockPlanBySourceKey,
   planInsert,
   planUpdate,
   planVersionInsert,
+  readForPush,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
 import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
@@ -14,7 +15,7 @@ import type { FieldIssue } from '../domain/field-issue.js';
 import type { Plan } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
 import { invalidPlan, preconditionFailed } from './errors.js';
-import { advanceLifecycle, NEW_PLAN, storedState } from './lifecycle.service.js';
+import { advanceLifecycle, NEW_PLAN, policyOf, storedState } from './lifecycle.service.js';
 import { personIndex, planContentHash } from './plan-content.js';
 
 export interface PushInput {
@@ -27,6 +28,8 @@ export interface PushInput {
   ifMatch?: IfMatch;
   /** The HTTP request, recorded with the lifecycle transitions the push causes. */
   requestId?: string;
+  /** The request's audit entry: stored with the push when it stores anything (the answer is then 201). */
+  audit?: AuditDraft;
 }
 
 export type IfMatch = { any: true } | { any: false; versions: number[] };
@@ -74,7 +77,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
 
   return ctx.db.transaction().execute((trx) =>
     withPendingWrites(trx, async (pending) => {
-      const found = await lockPlanBySourceKey(trx, key);
+      const { found, policies, destinations } = await readForPush(trx, key, plan.plan.unit.id);
       checkIfMatch(input.ifMatch, found?.row.current_version);
       if (found?.contentHash === contentHash) return result(false, found.row, input.warnings);
       const existing = found?.row ?? newPlanRow(input, now);
@@ -99,7 +102,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
         current: { version, plan, contentHash },
         by: { actor: caller.clientId, requestId: input.requestId ?? null },
         now,
-        ...(isNew && { known: NEW_PLAN }),
+        known: { ...(isNew && NEW_PLAN), resolved: policyOf(policies, plan) },
       });
       const update = {
         unit_id: plan.plan.unit.id,
@@ -112,6 +115,10 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
       };
       const updated = { ...existing, ...update };
       pending.add(isNew ? planInsert(trx, updated) : planUpdate(trx, existing.id, update));
+      if (input.audit) {
+        const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
+        pending.add(auditInsert(trx, { ...input.audit, ...stored }));
+      }
       // The plan row, the version and its lifecycle go to the store in this one statement.
       const appended = await appendPlanChanges(trx, pending, [
         ...changesOf(updated, isNew, now),
@@ -123,6 +130,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
         appended,
         snapshot: lifecycle.snapshot,
         requestId: input.requestId ?? null,
+        destinations,
       });
       return result(true, updated, input.warnings);
     }),

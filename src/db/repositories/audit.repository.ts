@@ -15,22 +15,27 @@ export interface NewAuditEntry {
   details: Record<string, unknown>;
 }
 
+/** An entry without what only the request's outcome tells (plan, version, status). */
+export type AuditDraft = Omit<NewAuditEntry, 'planId' | 'version' | 'status' | 'outcome'>;
+
 export async function insertAuditEntry(db: Executor, entry: NewAuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: entry.at,
-      client_id: entry.clientId,
-      organisation: entry.organisation,
-      action: entry.action,
-      plan_id: entry.planId,
-      version: entry.version,
-      request_id: entry.requestId,
-      status: entry.status,
-      outcome: entry.outcome,
-      details: JSON.stringify(entry.details),
-    })
-    .execute();
+  await auditInsert(db, entry).execute();
+}
+
+/** The insert of an entry, to send with a transaction's other writes (PendingWrites). */
+export function auditInsert(db: Executor, entry: NewAuditEntry) {
+  return db.insertInto('audit_log').values({
+    at: entry.at,
+    client_id: entry.clientId,
+    organisation: entry.organisation,
+    action: entry.action,
+    plan_id: entry.planId,
+    version: entry.version,
+    request_id: entry.requestId,
+    status: entry.status,
+    outcome: entry.outcome,
+    details: JSON.stringify(entry.details),
+  });
 }
 
 export interface AuditQuery {

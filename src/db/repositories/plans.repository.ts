@@ -1,6 +1,14 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import {
+  activeDestinationsQuery,
+  type Destination,
+  destinationFromJson,
+} from '../../jobs/destinations.repository.js';
+import { jobTables } from '../../jobs/outbox.repository.js';
 import type { Executor, Tx } from '../database.js';
 import type { Database, PlanRow, PlanVersionRow } from '../schema.js';
+import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 export interface PlanSourceKey {
   organisation: string;
@@ -8,13 +16,20 @@ export interface PlanSourceKey {
   sourcePlanId: string;
 }
 
-/** The plan row for a source key, locked until the transaction ends (pushes to one plan queue up). */
-/** A plan with the content hash of its current version, locked until the transaction ends. */
-export async function lockPlanBySourceKey(
-  trx: Tx,
-  key: PlanSourceKey,
-): Promise<{ row: PlanRow; contentHash: string | null } | undefined> {
-  const found = await trx
+/**
+ * What a push reads before it decides anything, in one round trip: the plan locked until the
+ * transaction ends (pushes to one plan queue up) with its current version's content hash, the
+ * policies of the organisation and of the pushed unit, and the organisation's active
+ * destinations (for what the push dispatches, the lss auto-submission included).
+ */
+export interface PushReads {
+  found: { row: PlanRow; contentHash: string | null } | undefined;
+  policies: UnitPolicies;
+  destinations: Destination[];
+}
+
+export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): Promise<PushReads> {
+  const locked = trx
     .selectFrom('plans')
     .leftJoin('plan_versions', (join) =>
       join
@@ -26,11 +41,34 @@ export async function lockPlanBySourceKey(
     .where('plans.organisation', '=', key.organisation)
     .where('plans.source_system', '=', key.sourceSystem)
     .where('plans.source_plan_id', '=', key.sourcePlanId)
-    .forUpdate('plans')
-    .executeTakeFirst();
-  if (!found) return undefined;
-  const { content_hash: contentHash, ...row } = found;
-  return { row, contentHash };
+    .forUpdate('plans');
+  const read = await trx
+    .selectNoFrom([
+      jsonObjectFrom(locked).as('plan'),
+      jsonArrayFrom(policiesForQuery(trx, key.organisation, unitId)).as('policies'),
+      jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(trx), key.organisation)).as('destinations'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    found: read.plan ? planFromJson(read.plan) : undefined,
+    policies: policiesOfUnit(read.policies, unitId),
+    destinations: read.destinations.map(destinationFromJson),
+  };
+}
+
+// Nested reads come back as JSON: times as text.
+function planFromJson(
+  json: Omit<PlanRow, 'created_at' | 'updated_at'> & {
+    created_at: string;
+    updated_at: string;
+    content_hash: string | null;
+  },
+): { row: PlanRow; contentHash: string | null } {
+  const { content_hash: contentHash, created_at, updated_at, ...rest } = json;
+  return {
+    row: { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) },
+    contentHash,
+  };
 }
 
 /**

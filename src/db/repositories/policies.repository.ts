@@ -66,13 +66,29 @@ export async function findPoliciesFor(
   db: Executor,
   organisation: string,
   unitId: string,
-): Promise<{ organisation?: Policy; unit?: Policy }> {
-  const rows = await db
+): Promise<UnitPolicies> {
+  return policiesOfUnit(await policiesForQuery(db, organisation, unitId).execute(), unitId);
+}
+
+/** The organisation's own policy and the unit's, as they are stored (either may be missing). */
+export interface UnitPolicies {
+  organisation?: Policy;
+  unit?: Policy;
+}
+
+/** The rows findPoliciesFor reads, as a query to nest in a larger read. */
+export function policiesForQuery(db: Executor, organisation: string, unitId: string) {
+  return db
     .selectFrom('policies')
-    .selectAll()
+    .select(['unit_id', 'policy'])
     .where('organisation', '=', organisation)
-    .where((eb) => eb.or([eb('unit_id', 'is', null), eb('unit_id', '=', unitId)]))
-    .execute();
+    .where((eb) => eb.or([eb('unit_id', 'is', null), eb('unit_id', '=', unitId)]));
+}
+
+export function policiesOfUnit(
+  rows: readonly { unit_id: string | null; policy: unknown }[],
+  unitId: string,
+): UnitPolicies {
   const org = rows.find((row) => row.unit_id === null);
   const unit = rows.find((row) => row.unit_id === unitId);
   return {

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../../db/audit-schema.js';
+import type { AuditDraft } from '../../db/repositories/audit.repository.js';
 import { recordAudit } from '../../services/audit.service.js';
 import type { ServiceContext } from '../../services/context.js';
+import { callerOf } from '../auth/authentication.js';
 import { auditAction } from './route-audit.js';
 
 /** What a request was about, when the route knows better than its URL (a push learns its plan id). */
@@ -48,17 +50,14 @@ export function registerAuditLog(app: FastifyInstance, ctx: ServiceContext): voi
     request.auditRecorded = true;
     const target = request.auditTarget ?? {};
     const params = (request.params ?? {}) as Record<string, unknown>;
+    const draft = auditDraft(ctx, request);
     const entry = {
-      at: ctx.clock(),
-      clientId: caller.clientId,
-      organisation: caller.organisation,
-      action: auditAction(request.method === 'HEAD' ? 'GET' : request.method, url),
+      ...draft,
       planId: target.planId ?? planIdOf(url, params),
       version: target.version ?? versionOf(request, reply),
-      requestId: request.id,
       status: reply.statusCode,
       outcome: outcomeOf(reply.statusCode),
-      details: { ...(typeof params.system === 'string' && { system: params.system }), ...target.details },
+      details: { ...draft.details, ...target.details },
     };
     try {
       await recordAudit(ctx, entry);
@@ -71,6 +70,28 @@ export function registerAuditLog(app: FastifyInstance, ctx: ServiceContext): voi
     }
     return payload;
   });
+}
+
+/**
+ * The entry of an identified client's request so far. A route whose write stores the entry in
+ * its own transaction (a push) takes this, and calls auditRecordedWithWrite when it did.
+ */
+export function auditDraft(ctx: ServiceContext, request: FastifyRequest): AuditDraft {
+  const caller = callerOf(request);
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  return {
+    at: ctx.clock(),
+    clientId: caller.clientId,
+    organisation: caller.organisation,
+    action: auditAction(request.method === 'HEAD' ? 'GET' : request.method, request.routeOptions.url ?? ''),
+    requestId: request.id,
+    details: typeof params.system === 'string' ? { system: params.system } : {},
+  };
+}
+
+/** The route's write stored the request's entry (committed with it): the hook records none. */
+export function auditRecordedWithWrite(request: FastifyRequest): void {
+  request.auditRecorded = true;
 }
 
 // Only a plan's own routes name a plan in :id, and only a well-formed id is kept: an absurd

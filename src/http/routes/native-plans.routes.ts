@@ -7,6 +7,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { DomainError, notFound } from '../../services/errors.js';
 import { pushPlan } from '../../services/plan-push.service.js';
 import { getPlanVersion } from '../../services/plan-query.service.js';
+import { auditDraft } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { parseIfMatch, versionETag } from '../etag.js';
 import { problemResponses } from '../problem.js';
@@ -66,6 +67,7 @@ export function nativePlanRoutes(app: FastifyInstance, ctx: ServiceContext): voi
           warnings: parsed.warnings,
           ifMatch: parseIfMatch(request.headers['if-match']),
           requestId: request.id,
+          audit: auditDraft(ctx, request),
         });
         return sendPushResult(reply, result);
       },

@@ -5,7 +5,7 @@ import { parseCanonicalPlan, toFieldIssues } from '../../domain/parse-plan.js';
 import type { ServiceContext } from '../../services/context.js';
 import { invalidPlan } from '../../services/errors.js';
 import { type PushResult, pushPlan } from '../../services/plan-push.service.js';
-import { setAuditTarget } from '../audit/audit-log.js';
+import { auditDraft, auditRecordedWithWrite, setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { parseIfMatch, versionETag } from '../etag.js';
 import { problemResponses } from '../problem.js';
@@ -38,18 +38,23 @@ export function planPushRoutes(app: FastifyInstance, ctx: ServiceContext): void 
         warnings: [],
         ifMatch: parseIfMatch(request.headers['if-match']),
         requestId: request.id,
+        audit: auditDraft(ctx, request),
       });
       return sendPushResult(reply, result);
     },
   });
 }
 
-/** 201 with Location for a new plan or version, 200 when nothing changed; shared by every push route. */
+/**
+ * 201 with Location for a new plan or version, 200 when nothing changed; shared by every push
+ * route. A push that stored something stored the request's audit entry with it.
+ */
 export function sendPushResult(reply: FastifyReply, result: PushResult): FastifyReply {
   const { created, ...body } = result;
   setAuditTarget(reply.request, { planId: result.id, version: result.version });
   reply.header('etag', versionETag(result.version));
   if (!created) return reply.code(200).send(body);
+  auditRecordedWithWrite(reply.request);
   const location =
     result.version === 1 ? `/v1/plans/${result.id}` : `/v1/plans/${result.id}?version=${result.version}`;
   return reply.code(201).header('location', location).send(body);

@@ -160,6 +160,40 @@ describe('audit log', () => {
       await sql`alter table audit_log drop constraint ${sql.id(constraint)}`.execute(t.deps.db);
     }
   });
+
+  it('stores a push and its entry in one transaction: a push whose entry cannot be written stores nothing', async () => {
+    const a = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: a.organisation });
+    const plansOfOrganisation = async () =>
+      (await t.deps.db.selectFrom('plans').select('id').where('organisation', '=', a.organisation).execute())
+        .length;
+    const constraint = `audit_refuses_${a.organisation}`;
+    await sql`alter table audit_log add constraint ${sql.id(constraint)} check (organisation <> ${sql.lit(a.organisation)}) not valid`.execute(
+      t.deps.db,
+    );
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/plans',
+        headers: { authorization: a.authorization },
+        payload: plan,
+      });
+      expect(res.statusCode).toBe(500);
+      expect(await plansOfOrganisation()).toBe(0);
+    } finally {
+      await sql`alter table audit_log drop constraint ${sql.id(constraint)}`.execute(t.deps.db);
+    }
+
+    const { id } = await push(t, a.authorization, plan);
+    expect(await plansOfOrganisation()).toBe(1);
+    const entries = await auditOf(t, a.authorization, `plan=${id}`);
+    expect(entries.map((e) => [e.action, e.planId, e.version, e.status, e.outcome])).toEqual([
+      ['plan.push', id, 1, 201, 'success'],
+    ]);
+    // The identical push stores nothing, so the hook records its 200.
+    await push(t, a.authorization, plan);
+    expect((await auditOf(t, a.authorization, `plan=${id}`)).map((e) => e.status)).toEqual([200, 201]);
+  });
 });
 
 describe('append-only in the database', () => {
