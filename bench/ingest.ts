@@ -1,8 +1,13 @@
 // Ingest: plans/s through the real HTTP API (POST /v1/plans on a real socket) against bare
 // `pg` inserts of the same rows, both at the same concurrency. Goal: ratio ≥ 0.5.
+// Also measured in the same run, as the floor any HTTP service has on this machine: a bare
+// fastify route in its own process that inserts the same rows for each pushed body.
 // npm run bench -- ingest [--count 2000] [--concurrency 50] [--warmup 200]
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Plan } from '../src/domain/plan.js';
 import { createPoster } from './support/http-client.js';
@@ -14,6 +19,7 @@ import { createScratchDatabase } from './support/scratch-database.js';
 import { runCli, startServer } from './support/server.js';
 
 const EXAMPLE = new URL('../../examples/canonical/lss-gruppbostad-elias.json', import.meta.url);
+const BARE_SERVER = fileURLToPath(new URL('./support/bare-server.js', import.meta.url));
 const GOAL = 0.5;
 
 type Options = { count: number; concurrency: number; warmup: number };
@@ -39,7 +45,8 @@ export async function run(args: string[]): Promise<void> {
     try {
       const template = await planTemplate(pool, opts.count + opts.warmup);
       const raw = await measureRaw(pool, template, opts);
-      report(api, raw, template);
+      const floor = await measureBareRoute(env, example, template, opts);
+      report(api, raw, floor, template);
     } finally {
       await pool.end();
     }
@@ -57,23 +64,56 @@ async function measureApi(env: NodeJS.ProcessEnv, example: Plan, opts: Options):
     env,
   );
   const server = await startServer(['serve', '--no-workers'], env);
-  const client = createPoster(server.baseUrl, opts.concurrency);
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  const bodies = (prefix: string, n: number) =>
+  try {
+    return await pushAll(server.baseUrl, { authorization: `Bearer ${key}` }, example, 'api', opts);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The floor: the same pushes to a bare fastify route that inserts the baseline's rows (bench/support/bare-server.ts). */
+async function measureBareRoute(
+  env: NodeJS.ProcessEnv,
+  example: Plan,
+  template: Template,
+  opts: Options,
+): Promise<LoadResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'planbrygga-bench-'));
+  const templateFile = join(dir, 'template.json');
+  writeFileSync(templateFile, JSON.stringify(template.rows));
+  const server = await startServer([], { ...env, BARE_TEMPLATE: templateFile }, BARE_SERVER);
+  try {
+    return await pushAll(server.baseUrl, {}, example, 'floor', opts);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Warm-up, then the timed run: `count` pushes of the example, each with its own source plan id. */
+async function pushAll(
+  baseUrl: string,
+  headers: Record<string, string>,
+  example: Plan,
+  prefix: string,
+  opts: Options,
+): Promise<LoadResult> {
+  const client = createPoster(baseUrl, opts.concurrency);
+  const withType = { ...headers, 'content-type': 'application/json' };
+  const bodies = (batch: string, n: number) =>
     Array.from({ length: n }, (_, i) =>
-      Buffer.from(JSON.stringify({ ...example, plan: { ...example.plan, sourcePlanId: `${prefix}-${i}` } })),
+      Buffer.from(JSON.stringify({ ...example, plan: { ...example.plan, sourcePlanId: `${batch}-${i}` } })),
     );
   const push = (batch: Buffer[]) => async (i: number) => {
-    const res = await client.post('/v1/plans', batch[i]!, headers);
+    const res = await client.post('/v1/plans', batch[i]!, withType);
     if (res.status !== 201)
       throw new Error(`POST /v1/plans answered ${res.status}: ${res.body.slice(0, 500)}`);
   };
   try {
-    await runConcurrently(opts.warmup, opts.concurrency, push(bodies('api-warmup', opts.warmup)));
-    return await runConcurrently(opts.count, opts.concurrency, push(bodies('api', opts.count)));
+    await runConcurrently(opts.warmup, opts.concurrency, push(bodies(`${prefix}-warmup`, opts.warmup)));
+    return await runConcurrently(opts.count, opts.concurrency, push(bodies(prefix, opts.count)));
   } finally {
     client.close();
-    await server.stop();
   }
 }
 
@@ -113,7 +153,7 @@ async function measureRaw(pool: pg.Pool, template: Template, opts: Options): Pro
   return runConcurrently(opts.count, opts.concurrency, insert('raw'));
 }
 
-function report(api: LoadResult, raw: LoadResult, template: Template): void {
+function report(api: LoadResult, raw: LoadResult, floor: LoadResult, template: Template): void {
   const perPlan = [...template.perPlan].map(([table, n]) => `${table} ${n.toFixed(2)}`).join(', ');
   console.log(`  service wrote per plan: ${perPlan}`);
   const copied = template.rows.map((t) => `${t.table} ${t.rows.length}`).join(', ');
@@ -123,6 +163,10 @@ function report(api: LoadResult, raw: LoadResult, template: Template): void {
     console.log(`  note: the baseline cannot attribute rows of ${missed.join(', ')} to a plan`);
   console.log(`  HTTP API (POST /v1/plans): ${formatRate(api, 'plans')}`);
   console.log(`  bare pg (same rows, one transaction per plan): ${formatRate(raw, 'plans')}`);
+  console.log(`  floor: bare fastify route + the same inserts: ${formatRate(floor, 'plans')}`);
   const ratio = api.perSecond / raw.perSecond;
   console.log(`  ratio API/bare: ${ratio.toFixed(2)} (goal ≥ ${GOAL}) ${ratio >= GOAL ? 'met' : 'NOT met'}`);
+  console.log(
+    `  ratio floor/bare: ${(floor.perSecond / raw.perSecond).toFixed(2)}; API/floor: ${(api.perSecond / floor.perSecond).toFixed(2)}`,
+  );
 }

@@ -28,11 +28,16 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<st
  * /health answers. A separate process, like a real deployment: the server gets its own
  * core instead of sharing the benchmark client's event loop.
  */
-export async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<RunningServer> {
+export async function startServer(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  /** The script to run: the CLI unless another server stands in for it. */
+  script = CLI,
+): Promise<RunningServer> {
   const port = await freePort();
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags NODE_OPTIONS refuses.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
