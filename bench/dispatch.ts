@@ -2,6 +2,8 @@
 // renders the plan in the receiver's format → signed HTTP POST to a loopback receiver →
 // delivery and submission recorded) against raw BullMQ add + process of the same count with a
 // trivial processor, at the same worker concurrency. Goal: ratio ≥ 0.3.
+// Also measured in the same run, as the floor of any delivery on this machine: the same jobs
+// whose processor only POSTs a body of the rendered size to the same loopback receiver.
 // npm run bench -- dispatch [--count 2000] [--concurrency 20] [--plans 200] [--orgs 1]
 // --orgs spreads the plans over several organisations, as a hub serves; since the change feed
 // is numbered after commit, one organisation's deliveries no longer wait for each other.
@@ -58,12 +60,18 @@ export async function run(args: string[]): Promise<void> {
   try {
     const e2e = await measureEndToEnd(config, receiver, opts);
     const raw = await measureRawBullMq(config.redisUrl, `${keyPrefix}raw`, opts);
+    const post = postOnly(receiver.url, receiver.averageBytes());
+    const floor = await measureRawBullMq(config.redisUrl, `${keyPrefix}floor`, opts, post);
     console.log(
       `  end to end (outbox → BullMQ → render → HTTP → recorded): ${formatRate(e2e, 'submissions')}`,
     );
     console.log(`  raw BullMQ add + trivial process:                         ${formatRate(raw, 'jobs')}`);
+    console.log(`  floor: raw BullMQ + one POST to the same receiver:        ${formatRate(floor, 'jobs')}`);
     const ratio = e2e.perSecond / raw.perSecond;
     console.log(`  ratio ${ratio.toFixed(2)} (goal ≥ ${GOAL}) ${ratio >= GOAL ? 'met' : 'NOT met'}`);
+    console.log(
+      `  ratio floor/raw: ${(floor.perSecond / raw.perSecond).toFixed(2)}; end to end/floor: ${(e2e.perSecond / floor.perSecond).toFixed(2)}`,
+    );
   } finally {
     await receiver.close();
     await db.drop();
@@ -163,8 +171,26 @@ async function delivered(deps: ReturnType<typeof createDependencies>): Promise<n
   return Number(rows[0]?.n);
 }
 
-/** The same count of jobs added in bulk to a plain queue and processed by a worker that does nothing. */
-async function measureRawBullMq(redisUrl: string, prefix: string, opts: Options): Promise<LoadResult> {
+/** A processor that only sends a body of `bytes` bytes to the receiver, with keep-alive, as fetch does. */
+function postOnly(url: string, bytes: number): () => Promise<void> {
+  const body = 'x'.repeat(bytes);
+  return async () => {
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/xml' } });
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`the receiver answered ${res.status}`);
+  };
+}
+
+/**
+ * The same count of jobs added in bulk to a plain queue and processed by a worker that does
+ * nothing, or only `work`.
+ */
+async function measureRawBullMq(
+  redisUrl: string,
+  prefix: string,
+  opts: Options,
+  work?: () => Promise<void>,
+): Promise<LoadResult> {
   const connection = redisOptions(redisUrl);
   const queue = new Queue('raw', { connection, prefix: bullPrefix(prefix) });
   let done = 0;
@@ -176,6 +202,7 @@ async function measureRawBullMq(redisUrl: string, prefix: string, opts: Options)
   const worker = new Worker(
     'raw',
     async () => {
+      await work?.();
       done += 1;
       if (done === opts.count) finish();
     },
@@ -201,10 +228,18 @@ async function measureRawBullMq(redisUrl: string, prefix: string, opts: Options)
   }
 }
 
-async function loopbackReceiver(): Promise<{ url: string; hits(): number; close(): Promise<void> }> {
+async function loopbackReceiver(): Promise<{
+  url: string;
+  hits(): number;
+  averageBytes(): number;
+  close(): Promise<void>;
+}> {
   let hits = 0;
+  let bytes = 0;
   const server = createServer((req, res) => {
-    req.resume();
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
     req.on('end', () => {
       hits += 1;
       res.writeHead(204).end();
@@ -215,6 +250,7 @@ async function loopbackReceiver(): Promise<{ url: string; hits(): number; close(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/submissions`,
     hits: () => hits,
+    averageBytes: () => (hits === 0 ? 0 : Math.round(bytes / hits)),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
