@@ -3,11 +3,10 @@ import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
 import type { PendingWrites } from '../db/pending-writes.js';
 import {
-  listOverdue,
   listSignatures,
-  listSubmissions,
   overdueWrites,
   planStateUpdate,
+  readLifecycleRecords,
   type StoredSignature,
   signaturesInsert,
   transitionsInsert,
@@ -58,6 +57,8 @@ export interface LoadedLifecycle {
   resolved: ResolvedPolicy;
   signatures: StoredSignature[];
   submissions: SubmissionRow[];
+  /** The overdue reasons as stored now. */
+  overdue: OverdueReason[];
   assessment: PlanAssessment;
 }
 
@@ -68,18 +69,31 @@ export async function loadLifecycle(
   current: CurrentVersion,
   today: string,
 ): Promise<LoadedLifecycle> {
-  const resolved = await policyFor(db, row.organisation, current.plan);
-  const signatures = await readSignatures(db, ctx, row.id);
-  const submissions = await listSubmissions(db, row.id);
+  const { resolved, signatures, submissions, overdue } = await readRecords(db, ctx, row, current.plan);
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
-  return { resolved, signatures, submissions, assessment: assessPlan(input, today) };
+  return { resolved, signatures, submissions, overdue, assessment: assessPlan(input, today) };
 }
 
 /** A locked plan's whole lifecycle read from the store, to hand to a step that changes it. */
 export async function loadSnapshot(trx: Tx, ctx: ServiceContext, row: PlanRow): Promise<LifecycleSnapshot> {
   const current = await currentVersion(trx, ctx, row);
-  const loaded = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
-  return { ...loaded, current, overdue: await listOverdue(trx, row.id) };
+  return { ...(await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()))), current };
+}
+
+/** Everything the rules read besides the version, in one round trip; signature names opened. */
+async function readRecords(
+  db: Executor,
+  ctx: ServiceContext,
+  row: Pick<PlanRow, 'id' | 'organisation'>,
+  plan: Plan,
+): Promise<Required<KnownLifecycle>> {
+  const records = await readLifecycleRecords(db, row, plan.plan.unit.id);
+  return {
+    resolved: policyOf(records.policies, plan),
+    signatures: records.signatures.map((signature) => openSignature(ctx.cipher, row.id, signature)),
+    submissions: records.submissions,
+    overdue: records.overdue,
+  };
 }
 
 export async function policyFor(db: Executor, organisation: string, plan: Plan): Promise<ResolvedPolicy> {
@@ -97,8 +111,6 @@ export function policyOf(stored: UnitPolicies, plan: Plan): ResolvedPolicy {
  */
 export interface LifecycleSnapshot extends LoadedLifecycle {
   current: CurrentVersion;
-  /** The overdue reasons as stored now. */
-  overdue: OverdueReason[];
 }
 
 /**
@@ -135,11 +147,13 @@ export async function advanceLifecycle(
     known?: KnownLifecycle;
   },
 ): Promise<{ state: LifecycleState; changes: NewPlanChange[]; snapshot: LifecycleSnapshot }> {
-  const { row, current, by, now, known = {} } = params;
+  const { row, current, by, now } = params;
   const today = params.today ?? stockholmDate(now);
+  const known = isComplete(params.known)
+    ? params.known
+    : { ...(await readRecords(trx, ctx, row, current.plan)), ...params.known };
   const signatures = await recordDocumentSignatures(trx, ctx, pending, params, known.signatures);
-  const resolved = known.resolved ?? (await policyFor(trx, row.organisation, current.plan));
-  const submissions = known.submissions ?? (await listSubmissions(trx, row.id));
+  const { resolved, submissions } = known;
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
   const assessment = assessPlan(input, today);
   const state = assessment.lifecycle.state;
@@ -159,7 +173,7 @@ export async function advanceLifecycle(
     detail: { from: t.from, to: t.to },
   }));
 
-  const stored = known.overdue ?? (await listOverdue(trx, row.id));
+  const stored = known.overdue;
   const overdue = overdueChanges(stored, assessment.overdue);
   pending.add(...overdueWrites(trx, row.id, overdue, now));
   for (const [change, reasons] of [
@@ -185,19 +199,22 @@ export async function advanceLifecycle(
   };
 }
 
+function isComplete(known: KnownLifecycle | undefined): known is Required<KnownLifecycle> {
+  return !!known?.resolved && !!known.signatures && !!known.submissions && !!known.overdue;
+}
+
 /**
  * Records the signatures the current version's document carries that are not recorded yet,
- * and returns every signature of the plan. `known` is what the caller read under the lock.
+ * and returns every signature of the plan. `recorded` is what the caller read under the lock.
  */
 async function recordDocumentSignatures(
   trx: Tx,
   ctx: ServiceContext,
   pending: PendingWrites,
   params: { row: Pick<PlanRow, 'id'>; current: CurrentVersion; by: Actor; now: Date },
-  known: StoredSignature[] | undefined,
+  recorded: StoredSignature[],
 ): Promise<StoredSignature[]> {
   const { row, current, by, now } = params;
-  const recorded = known ?? (await readSignatures(trx, ctx, row.id));
   const hash = signedContentHash(current.plan);
   const fromDocument = documentSignaturesToRecord(current.plan, hash, recorded);
   pending.add(

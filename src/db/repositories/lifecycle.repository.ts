@@ -1,10 +1,12 @@
 import { type RawBuilder, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { OverdueCode, OverdueReason } from '../../domain/lifecycle/deadlines.js';
 import type { RecordedSignature } from '../../domain/lifecycle/signatures.js';
 import type { Signature } from '../../domain/plan.js';
 import type { Executor, Tx } from '../database.js';
 import type { SubmissionRow } from '../lifecycle-schema.js';
 import type { PlanRow } from '../schema.js';
+import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 /** A `date` column as `YYYY-MM-DD` text: pg would otherwise parse it into a local-time Date. */
 export function calendarDateText(column: string): RawBuilder<string> {
@@ -35,28 +37,84 @@ export async function lockNextPlans(trx: Tx, afterId: string | undefined, limit:
 export type StoredSignature = RecordedSignature & { version: number; recordedAt: Date };
 
 export async function listSignatures(db: Executor, planId: string): Promise<StoredSignature[]> {
-  const rows = await db
+  return (await signaturesQuery(db, planId).execute()).map(toStoredSignature);
+}
+
+function signaturesQuery(db: Executor, planId: string) {
+  return db
     .selectFrom('signatures')
     .select(['version', 'signed_content_hash', 'role', 'signed', 'name', 'method', 'reason', 'source'])
     .select(calendarDateText('date').as('date'))
     .select('recorded_at')
     .where('plan_id', '=', planId)
-    .orderBy('seq')
-    .execute();
-  return rows.map((row) => {
-    const signature = (
-      row.signed
-        ? { role: row.role, signed: true, name: row.name, date: row.date, method: row.method }
-        : { role: row.role, signed: false, reason: row.reason }
-    ) as Signature;
-    return {
-      ...signature,
-      signedContentHash: row.signed_content_hash,
-      source: row.source,
-      version: row.version,
-      recordedAt: row.recorded_at,
-    };
-  });
+    .orderBy('seq');
+}
+
+function toStoredSignature(row: {
+  version: number;
+  signed_content_hash: string;
+  role: string;
+  signed: boolean;
+  name: string | null;
+  date: string;
+  method: string | null;
+  reason: string | null;
+  source: 'document' | 'api';
+  recorded_at: Date;
+}): StoredSignature {
+  const signature = (
+    row.signed
+      ? { role: row.role, signed: true, name: row.name, date: row.date, method: row.method }
+      : { role: row.role, signed: false, reason: row.reason }
+  ) as Signature;
+  return {
+    ...signature,
+    signedContentHash: row.signed_content_hash,
+    source: row.source,
+    version: row.version,
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** What the lifecycle rules read of a plan besides its version: its policies and records. */
+export interface LifecycleRecords {
+  policies: UnitPolicies;
+  /** Names and reasons still sealed. */
+  signatures: StoredSignature[];
+  submissions: SubmissionRow[];
+  overdue: OverdueReason[];
+}
+
+/**
+ * The policies of the plan's organisation and unit, its signatures, submissions and overdue
+ * reasons, in one round trip (nested JSON reads; times come back as text).
+ */
+export async function readLifecycleRecords(
+  db: Executor,
+  plan: { id: string; organisation: string },
+  unitId: string,
+): Promise<LifecycleRecords> {
+  const read = await db
+    .selectNoFrom([
+      jsonArrayFrom(policiesForQuery(db, plan.organisation, unitId)).as('policies'),
+      jsonArrayFrom(signaturesQuery(db, plan.id)).as('signatures'),
+      jsonArrayFrom(submissionsQuery(db, plan.id)).as('submissions'),
+      jsonArrayFrom(overdueQuery(db, plan.id)).as('overdue'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    policies: policiesOfUnit(read.policies, unitId),
+    signatures: read.signatures.map((row) =>
+      toStoredSignature({ ...row, recorded_at: new Date(row.recorded_at) }),
+    ),
+    submissions: read.submissions.map((row) => ({
+      ...row,
+      created_at: new Date(row.created_at),
+      delivered_at: row.delivered_at === null ? null : new Date(row.delivered_at),
+      acknowledged_at: row.acknowledged_at === null ? null : new Date(row.acknowledged_at),
+    })),
+    overdue: read.overdue.map(toOverdueReason),
+  };
 }
 
 export interface NewSignature {
@@ -124,26 +182,27 @@ export function transitionsInsert(db: Executor, transitions: readonly NewTransit
   );
 }
 
-export async function listSubmissions(db: Executor, planId: string): Promise<SubmissionRow[]> {
+function submissionsQuery(db: Executor, planId: string) {
   return db
     .selectFrom('submissions')
     .selectAll()
     .where('plan_id', '=', planId)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
 }
 
-export async function listOverdue(db: Executor, planId: string): Promise<OverdueReason[]> {
-  const rows = await db
+function overdueQuery(db: Executor, planId: string) {
+  return db
     .selectFrom('plan_overdue')
     .select('reason')
     .select(calendarDateText('due_on').as('due_on'))
     .select(calendarDateText('since').as('since'))
     .where('plan_id', '=', planId)
-    .orderBy('reason')
-    .execute();
-  return rows.map((row) => ({ code: row.reason as OverdueCode, dueOn: row.due_on, overdueSince: row.since }));
+    .orderBy('reason');
+}
+
+function toOverdueReason(row: { reason: string; due_on: string; since: string }): OverdueReason {
+  return { code: row.reason as OverdueCode, dueOn: row.due_on, overdueSince: row.since };
 }
 
 /**
