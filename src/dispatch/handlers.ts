@@ -1,19 +1,19 @@
 import { UnrecoverableError } from 'bullmq';
 import { findSequencedChange } from '../db/repositories/plan-changes.repository.js';
 import { findPlanVersion } from '../db/repositories/plans.repository.js';
-import type { Database, PlanRow } from '../db/schema.js';
+import type { Database, PlanRow, PlanVersionRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Plan } from '../domain/plan.js';
 import { isBlank } from '../domain/text.js';
 import { JOBS, type JobContext, type JobHandlers, type JobName, type JobPayload } from '../jobs/catalogue.js';
 import type { DestinationSecretCodec, DestinationWithSecret } from '../jobs/destinations.repository.js';
 import { jobTables } from '../jobs/outbox.repository.js';
-import { activeDestination, type SendDependencies, sendToDestination } from '../jobs/send-to-destination.js';
+import { type SendDependencies, sendToDestination, usableDestination } from '../jobs/send-to-destination.js';
 import type { ServiceContext } from '../services/context.js';
 import { type CurrentVersion, currentVersion, loadLifecycle } from '../services/lifecycle.service.js';
 import { scanOverdue } from '../services/overdue.service.js';
 import { jsonBody, type OutboundBody, renderForSystem } from './outbound.js';
-import { findSubmission } from './submissions.repository.js';
+import { findSubmissionDelivery } from './submissions.repository.js';
 import { recordSubmissionOutcome } from './submissions.service.js';
 
 export interface HandlerDependencies {
@@ -84,19 +84,17 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
 
   return {
     'submission.deliver': async (data, context) => {
-      const submission = await findSubmission(ctx.db, data.submissionId);
-      if (!submission) throw new UnrecoverableError('the submission no longer exists');
+      const found = await findSubmissionDelivery(ctx.db, data, deps.secrets);
+      if (!found) throw new UnrecoverableError('the submission no longer exists');
+      const { submission } = found;
       if (submission.status === 'delivered' || submission.status === 'acknowledged') {
         context.logger.info('the submission was delivered already');
         return;
       }
       let rendered: CurrentVersion | undefined;
       try {
-        // Independent reads, so one waits for neither's round trip.
-        const [destination, version] = await Promise.all([
-          activeDestination(send, data.destinationId),
-          storedVersion(ctx, data.planId, data.version),
-        ]);
+        const destination = usableDestination(found.destination);
+        const version = decodedVersion(ctx, data.planId, found.version);
         // Reused for the lifecycle only when it is the submission's own version.
         if (submission.plan_id === data.planId && submission.version === data.version) rendered = version;
         const body = renderForSystem(destination.system, version.plan, {
@@ -191,9 +189,16 @@ async function planVersion(ctx: ServiceContext, planId: string, version: number)
 }
 
 async function storedVersion(ctx: ServiceContext, planId: string, version: number): Promise<CurrentVersion> {
-  const stored = await findPlanVersion(ctx.db, planId, version);
+  return decodedVersion(ctx, planId, await findPlanVersion(ctx.db, planId, version));
+}
+
+function decodedVersion(
+  ctx: ServiceContext,
+  planId: string,
+  stored: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined,
+): CurrentVersion {
   if (!stored) throw new UnrecoverableError('the plan version no longer exists');
-  const plan = ctx.codec.decode(stored.document, { planId, version });
+  const plan = ctx.codec.decode(stored.document, { planId, version: stored.version });
   return { version: stored.version, plan, contentHash: stored.content_hash };
 }
 

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../db/lifecycle-schema.js';
+import type { Database, PlanVersionRow } from '../db/schema.js';
+import {
+  type DestinationSecretCodec,
+  type DestinationWithSecret,
+  destinationWithSecretFromJson,
+  destinationWithSecretQuery,
+} from '../jobs/destinations.repository.js';
+import { jobTables } from '../jobs/outbox.repository.js';
 
 export interface NewSubmission {
   planId: string;
@@ -35,6 +44,52 @@ export function submissionsInsert(db: Executor, rows: readonly SubmissionRow[]) 
 
 export async function findSubmission(db: Executor, id: string): Promise<SubmissionRow | undefined> {
   return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** What a submission's delivery job reads before it sends: the submission, the destination and the version. */
+export interface SubmissionDelivery {
+  submission: SubmissionRow;
+  destination: DestinationWithSecret | undefined;
+  version: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined;
+}
+
+/**
+ * The submission of a delivery job, with the job's destination (secret opened) and the plan
+ * version it sends, in one round trip; undefined when the submission no longer exists.
+ */
+export async function findSubmissionDelivery(
+  db: Executor,
+  job: { submissionId: string; destinationId: string; planId: string; version: number },
+  secrets: DestinationSecretCodec,
+): Promise<SubmissionDelivery | undefined> {
+  const row = await db
+    .selectFrom('submissions')
+    .leftJoin('plan_versions', (join) =>
+      join.on('plan_versions.plan_id', '=', job.planId).on('plan_versions.version', '=', job.version),
+    )
+    .selectAll('submissions')
+    .select([
+      'plan_versions.version as stored_version',
+      'plan_versions.document',
+      'plan_versions.content_hash as stored_hash',
+    ])
+    .select(
+      jsonObjectFrom(destinationWithSecretQuery(jobTables<Database>(db), job.destinationId)).as(
+        'destination',
+      ),
+    )
+    .where('submissions.id', '=', job.submissionId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { stored_version, document, stored_hash, destination, ...submission } = row;
+  return {
+    submission,
+    destination: destination ? destinationWithSecretFromJson(destination, secrets) : undefined,
+    version:
+      stored_version === null || document === null || stored_hash === null
+        ? undefined
+        : { version: stored_version, document, content_hash: stored_hash },
+  };
 }
 
 /** A submission of one of the organisation's plans. */

@@ -137,16 +137,28 @@ export async function listDestinations(db: JobsExecutor, organisation: string): 
   return rows.map(toDestination);
 }
 
+/** One destination with its sealed secret, as a query to nest in a larger read. */
+export function destinationWithSecretQuery(db: JobsExecutor, id: string) {
+  return db
+    .selectFrom('destinations')
+    .select([...PUBLIC_COLUMNS, 'secret_sealed'])
+    .where('id', '=', id);
+}
+
+/** A destination with its sealed secret that came back as JSON: its secret opened. */
+export function destinationWithSecretFromJson(
+  row: Parameters<typeof destinationFromJson>[0] & { secret_sealed: string },
+  codec: DestinationSecretCodec,
+): DestinationWithSecret {
+  return { ...destinationFromJson(row), secret: codec.open(row.secret_sealed) };
+}
+
 export async function findDestinationWithSecret(
   db: JobsExecutor,
   id: string,
   codec: DestinationSecretCodec,
 ): Promise<DestinationWithSecret | undefined> {
-  const row = await db
-    .selectFrom('destinations')
-    .select([...PUBLIC_COLUMNS, 'secret_sealed'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await destinationWithSecretQuery(db, id).executeTakeFirst();
   if (!row) return undefined;
   return { ...toDestination(row), secret: codec.open(row.secret_sealed) };
 }

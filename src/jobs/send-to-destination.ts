@@ -100,7 +100,11 @@ export async function activeDestination(
   deps: Pick<SendDependencies, 'db' | 'secrets'>,
   id: string,
 ): Promise<DestinationWithSecret> {
-  const destination = await findDestinationWithSecret(deps.db, id, deps.secrets);
+  return usableDestination(await findDestinationWithSecret(deps.db, id, deps.secrets));
+}
+
+/** A destination a job may send to; a missing or disabled one fails the job for good. */
+export function usableDestination(destination: DestinationWithSecret | undefined): DestinationWithSecret {
   if (!destination || destination.disabledAt) {
     throw new UnrecoverableError('destination no longer exists or is disabled');
   }
