@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceContext } from '../../src/app.js';
+import { parseCanonicalPlan } from '../../src/domain/parse-plan.js';
+import { pushPlan } from '../../src/services/plan-push.service.js';
 import { adminOf, createTestApp, type TestApp } from '../helpers/app.js';
 import { validPlan } from '../helpers/plans.js';
 
@@ -159,5 +162,54 @@ describe('POST /v1/plans', () => {
     const huge = await push(authorization, JSON.stringify({ approach: 'x'.repeat(10 * 1024 * 1024 + 1) }));
     expect(huge.statusCode).toBe(413);
     expect(huge.json()).toMatchObject({ status: 413 });
+  });
+});
+
+describe('round trips of a push', () => {
+  it('reads the plan, its policies and destinations in one statement and writes a new plan with its audit entry in one more', async () => {
+    const { organisation } = await adminOf(t.deps);
+    let statements = 0;
+    const ctx = {
+      ...serviceContext(t.deps),
+      db: t.deps.db.withPlugin({
+        transformQuery: (args) => args.node,
+        // Called once for each statement sent (BEGIN and COMMIT are not statements of a query).
+        transformResult: async (args) => {
+          statements += 1;
+          return args.result;
+        },
+      }),
+    };
+    const parsed = parseCanonicalPlan(validPlan({ municipalityCode: organisation }));
+    if (!parsed.ok) throw new Error('the test plan is invalid');
+    const client = await t.deps.db
+      .selectFrom('clients')
+      .select(['id', 'scopes'])
+      .where('organisation', '=', organisation)
+      .executeTakeFirstOrThrow();
+    const result = await pushPlan(ctx, {
+      caller: { clientId: client.id, organisation, scopes: client.scopes },
+      sourceSystem: 'canonical',
+      plan: parsed.plan,
+      warnings: [],
+      audit: {
+        at: new Date(),
+        clientId: client.id,
+        organisation,
+        action: 'plan.push',
+        requestId: 'req-round-trips',
+        details: {},
+      },
+    });
+    expect(result.created).toBe(true);
+    // The read (plan lock, policies, destinations) and the write: plan, version, signatures,
+    // transitions, overdue, audit entry and change feed.
+    expect(statements).toBe(2);
+    const audit = await t.deps.db
+      .selectFrom('audit_log')
+      .select(['action', 'status', 'version'])
+      .where('plan_id', '=', result.id)
+      .execute();
+    expect(audit).toEqual([{ action: 'plan.push', status: 201, version: 1 }]);
   });
 });
