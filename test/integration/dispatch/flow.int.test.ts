@@ -4,7 +4,8 @@ import { generateWebhookSecret, verifyWebhook } from '../../../src/jobs/webhook-
 import { maskIdentityNumbers } from '../../../src/logger.js';
 import { bearer, createTestApp, type TestApp } from '../../helpers/app.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
-import { INDEX_KEY, isolatedDatabase, runPrefix, startReceiver, waitFor } from './support.js';
+import { isolatedDatabase } from '../../helpers/scratch-database.js';
+import { INDEX_KEY, runPrefix, startReceiver, waitFor } from './support.js';
 
 // The API and its workers in this process, against a database of this file's own (the relay
 // takes every outbox row it finds) and a loopback receiver.
@@ -15,7 +16,7 @@ let dispatch: Dispatch;
 let nextOrganisation = 2500;
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
+  database = await isolatedDatabase('dispatch');
   receiver = await startReceiver();
   t = await createTestApp({
     env: {

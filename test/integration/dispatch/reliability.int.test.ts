@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateWebhookSecret, verifyWebhook } from '../../../src/jobs/webhook-signature.js';
 import { bearer, createTestApp, type TestApp } from '../../helpers/app.js';
 import { validPlan } from '../../helpers/plans.js';
+import { isolatedDatabase } from '../../helpers/scratch-database.js';
 import { redisProxy } from '../jobs/support.js';
 import {
   type Hit,
   INDEX_KEY,
-  isolatedDatabase,
   runPrefix,
   spawnWorker,
   startReceiver,
@@ -26,7 +26,7 @@ let nextOrganisation = 2100;
 
 beforeAll(async () => {
   await transpileOnce();
-  database = await isolatedDatabase();
+  database = await isolatedDatabase('dispatch');
   receiver = await startReceiver();
 }, 60_000);
 

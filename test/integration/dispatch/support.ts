@@ -5,10 +5,7 @@ import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import { inject } from 'vitest';
-import { createDatabase, type Db } from '../../../src/db/database.js';
-import { migrateToLatest } from '../../../src/db/migrate.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 /** Inside the repository, so the transpiled files resolve packages from its node_modules. */
@@ -57,39 +54,6 @@ async function tsFiles(dir: string): Promise<string[]> {
     }),
   );
   return nested.flat();
-}
-
-/** A migrated database of this file's own: worker processes relay every outbox row they find. */
-export async function isolatedDatabase(): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
-  const base = inject('databaseUrl');
-  const name = `planbrygga_dispatch_${randomBytes(6).toString('hex')}`;
-  const admin = createDatabase(base, 1);
-  await sql`create database ${sql.id(name)}`.execute(admin);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const db = createDatabase(url.toString());
-  await migrateToLatest(db);
-  return {
-    url: url.toString(),
-    db,
-    async drop() {
-      await db.destroy();
-      // pg's pools resolve end() before their clients' sockets close; a forced drop would
-      // terminate those mid-goodbye, and the FATAL surfaces in the test process as an
-      // uncaught error. Wait for the sessions to leave; force only what is left after that.
-      await waitFor(
-        async () => {
-          const { rows } = await sql<{ n: number }>`
-            select count(*)::int as n from pg_stat_activity where datname = ${name}`.execute(admin);
-          return rows[0]?.n === 0;
-        },
-        10_000,
-        'no session left on the test database',
-      ).catch(() => undefined);
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-      await admin.destroy();
-    },
-  };
 }
 
 /** A key prefix under the run's, so the global teardown deletes whatever a test leaves. */

@@ -10,12 +10,12 @@ import {
 } from '../../../src/jobs/destinations.repository.js';
 import { jobTables } from '../../../src/jobs/outbox.repository.js';
 import { generateWebhookSecret } from '../../../src/jobs/webhook-signature.js';
-import { isolatedDatabase } from './support.js';
+import { isolatedDatabase } from '../../helpers/scratch-database.js';
 
 let database: Awaited<ReturnType<typeof isolatedDatabase>>;
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
+  database = await isolatedDatabase('jobs');
 });
 
 afterAll(async () => {

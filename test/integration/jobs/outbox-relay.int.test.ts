@@ -16,9 +16,9 @@ import {
   type RelayedJob,
   scheduleOverdueScan,
 } from '../../../src/jobs/queues.js';
+import { isolatedDatabase } from '../../helpers/scratch-database.js';
 import {
   closedRedisUrl,
-  isolatedDatabase,
   isolatedRedisPrefix,
   REDIS_URL,
   redisProxy,
@@ -32,7 +32,7 @@ let queues: Queues;
 const started: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
+  database = await isolatedDatabase('jobs');
   redis = isolatedRedisPrefix();
   queues = createQueues({ redisUrl: REDIS_URL, keyPrefix: redis.keyPrefix });
 });

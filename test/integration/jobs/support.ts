@@ -1,40 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { pino } from 'pino';
 import { inject } from 'vitest';
-import { createDatabase, type Db } from '../../../src/db/database.js';
-import { migrateToLatest } from '../../../src/db/migrate.js';
 import { redisOptions } from '../../../src/jobs/queues.js';
 
-// The run's services from the global setup (test/helpers/global-setup.ts). Each file here takes
-// a database and key prefix of its own on top, because these tests count every outbox row
-// and every queued job, which other files of the same run must not disturb.
-export const DATABASE_URL = inject('databaseUrl');
+// The run's Redis from the global setup (test/helpers/global-setup.ts). Each file here takes a
+// database (test/helpers/scratch-database.ts) and key prefix of its own on top, because these
+// tests count every outbox row and every queued job, which other files must not disturb.
 export const REDIS_URL = inject('redisUrl');
 export const silentLogger = pino({ level: 'silent' });
-
-/** A fresh, migrated database of its own, as the application opens it; `drop` removes it. */
-export async function isolatedDatabase(): Promise<{ db: Db; drop(): Promise<void> }> {
-  const name = `planbrygga_jobs_${randomBytes(6).toString('hex')}`;
-  const admin = createDatabase(DATABASE_URL, 1);
-  await sql`create database ${sql.id(name)}`.execute(admin);
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = createDatabase(url.toString());
-  const drop = async () => {
-    await db.destroy();
-    await sql`drop database if exists ${sql.id(name)}`.execute(admin);
-    await admin.destroy();
-  };
-  try {
-    await migrateToLatest(db);
-  } catch (error) {
-    await drop();
-    throw error;
-  }
-  return { db, drop };
-}
 
 /** A Redis key prefix of its own; `clean` deletes its keys by prefix (never FLUSHDB). */
 export function isolatedRedisPrefix(): { keyPrefix: string; clean(): Promise<void> } {

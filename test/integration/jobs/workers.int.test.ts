@@ -14,7 +14,8 @@ import { createQueues, type Queues } from '../../../src/jobs/queues.js';
 import { sendToDestination } from '../../../src/jobs/send-to-destination.js';
 import { generateWebhookSecret, verifyWebhook } from '../../../src/jobs/webhook-signature.js';
 import { createWorkers, type Workers } from '../../../src/jobs/workers.js';
-import { isolatedDatabase, isolatedRedisPrefix, REDIS_URL, silentLogger, waitFor } from './support.js';
+import { isolatedDatabase } from '../../helpers/scratch-database.js';
+import { isolatedRedisPrefix, REDIS_URL, silentLogger, waitFor } from './support.js';
 
 interface Hit {
   path: string;
@@ -35,7 +36,7 @@ const running: Workers[] = [];
 const secret = generateWebhookSecret();
 
 beforeAll(async () => {
-  database = await isolatedDatabase();
+  database = await isolatedDatabase('jobs');
   redis = isolatedRedisPrefix();
   queues = createQueues({ redisUrl: REDIS_URL, keyPrefix: redis.keyPrefix });
   relay = startOutboxRelay({ db: database.db, publisher: queues, logger: silentLogger, pollIntervalMs: 20 });

@@ -13,8 +13,8 @@ import {
 } from '../../../src/jobs/destinations.repository.js';
 import { jobTables } from '../../../src/jobs/outbox.repository.js';
 import { bearer, createTestApp, type TestApp, uniqueOrganisation } from '../../helpers/app.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.js';
 import { runFullFlow, WEBHOOK_SECRET } from './full-flow.js';
-import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 const K1 = `k1:${randomBytes(32).toString('base64')}`;
 const K2 = `k2:${randomBytes(32).toString('base64')}`;

@@ -6,6 +6,7 @@ import { countValuesByKey, NOT_ENCRYPTED } from '../../../src/crypto/rotation.js
 import { startOutboxRelay } from '../../../src/jobs/outbox-relay.js';
 import { createQueues } from '../../../src/jobs/queues.js';
 import { adminOf, createTestApp, type TestApp } from '../../helpers/app.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.js';
 import {
   ASTRID,
   ELIAS,
@@ -15,7 +16,6 @@ import {
   secretsOf,
   WEBHOOK_SECRET,
 } from './full-flow.js';
-import { createScratchDatabase, type ScratchDatabase } from './scratch-database.js';
 
 /**
  * Issue 6, items 3 and 4: after a full flow, the personnummer (every spelling) and the

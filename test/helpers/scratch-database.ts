@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDatabase } from '../../../src/db/database.js';
-import { migrateToLatest } from '../../../src/db/migrate.js';
-import { dropDatabaseWhenIdle } from '../../helpers/drop-database.js';
+import { createDatabase, type Db } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { dropDatabaseWhenIdle } from './drop-database.js';
 
 export interface ScratchDatabase {
   url: string;
@@ -51,4 +51,24 @@ async function admin(url: URL, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A scratch database opened as the application opens it (its own pool), for tests that count
+ * every outbox row or run worker processes that relay every row they find. `drop` closes the
+ * pool and drops the database once its sessions are gone.
+ */
+export async function isolatedDatabase(
+  label: string,
+): Promise<{ url: string; db: Db; drop(): Promise<void> }> {
+  const scratch = await createScratchDatabase(label);
+  const db = createDatabase(scratch.url);
+  return {
+    url: scratch.url,
+    db,
+    drop: async () => {
+      await db.destroy();
+      await scratch.drop();
+    },
+  };
 }
