@@ -102,7 +102,8 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
         current: { version, plan, contentHash },
         by: { actor: caller.clientId, requestId: input.requestId ?? null },
         now,
-        known: { ...(isNew && NEW_PLAN), resolved: policyOf(policies, plan) },
+        // An existing plan's records, policies included, are read under its lock.
+        ...(isNew && { known: { ...NEW_PLAN, resolved: policyOf(policies, plan) } }),
       });
       const update = {
         unit_id: plan.plan.unit.id,

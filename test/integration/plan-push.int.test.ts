@@ -76,6 +76,25 @@ describe('POST /v1/plans', () => {
     expect(changes).toHaveLength(1);
   });
 
+  it('stores one new version when the same changed content of a stored plan is pushed many times at once', async () => {
+    const { organisation, authorization } = await adminOf(t.deps);
+    const plan = validPlan({ municipalityCode: organisation, sourcePlanId: 'RACE-2' });
+    const first = await push(authorization, plan);
+    expect(first.statusCode).toBe(201);
+    // The pushes queue on the plan's lock; each must see the version the one before it stored.
+    const changed = { ...plan, approach: 'Ny text för alla' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => push(authorization, changed)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.json().version))).toEqual(new Set([2]));
+    const versions = await t.deps.db
+      .selectFrom('plan_versions')
+      .select('version')
+      .where('plan_id', '=', first.json().id)
+      .orderBy('version')
+      .execute();
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+  });
+
   it('makes a new version when the content changes, and keeps the old one readable', async () => {
     const { organisation, authorization } = await adminOf(t.deps);
     const plan = validPlan({ municipalityCode: organisation });

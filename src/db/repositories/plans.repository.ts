@@ -21,6 +21,12 @@ export interface PlanSourceKey {
  * transaction ends (pushes to one plan queue up) with its current version's content hash, the
  * policies of the organisation and of the pushed unit, and the organisation's active
  * destinations (for what the push dispatches, the lss auto-submission included).
+ *
+ * A statement that waits for the lock sees the plan row as its holder left it, but everything
+ * else as it stood when the statement began. So the hash is read again when the row moved on
+ * to a version this statement could not see, and `policies` are those of the statement's
+ * start: right for a new plan (no lock to wait for); an existing plan's lifecycle reads its
+ * policies again under the lock.
  */
 export interface PushReads {
   found: { row: PlanRow; contentHash: string | null } | undefined;
@@ -37,7 +43,7 @@ export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): 
         .onRef('plan_versions.version', '=', 'plans.current_version'),
     )
     .selectAll('plans')
-    .select('plan_versions.content_hash')
+    .select(['plan_versions.content_hash', 'plan_versions.version as hashed_version'])
     .where('plans.organisation', '=', key.organisation)
     .where('plans.source_system', '=', key.sourceSystem)
     .where('plans.source_plan_id', '=', key.sourcePlanId)
@@ -49,25 +55,20 @@ export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): 
       jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(trx), key.organisation)).as('destinations'),
     ])
     .executeTakeFirstOrThrow();
+  let found: PushReads['found'];
+  if (read.plan) {
+    const { content_hash, hashed_version, created_at, updated_at, ...rest } = read.plan;
+    const row = { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) };
+    const contentHash =
+      hashed_version === row.current_version
+        ? content_hash
+        : ((await findPlanVersion(trx, row.id, row.current_version))?.content_hash ?? null);
+    found = { row, contentHash };
+  }
   return {
-    found: read.plan ? planFromJson(read.plan) : undefined,
+    found,
     policies: policiesOfUnit(read.policies, unitId),
     destinations: read.destinations.map(destinationFromJson),
-  };
-}
-
-// Nested reads come back as JSON: times as text.
-function planFromJson(
-  json: Omit<PlanRow, 'created_at' | 'updated_at'> & {
-    created_at: string;
-    updated_at: string;
-    content_hash: string | null;
-  },
-): { row: PlanRow; contentHash: string | null } {
-  const { content_hash: contentHash, created_at, updated_at, ...rest } = json;
-  return {
-    row: { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) },
-    contentHash,
   };
 }
 

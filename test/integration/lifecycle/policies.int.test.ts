@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { policiesCommand } from '../../../src/cli/commands/policies.command.js';
 import { bearer } from '../../helpers/app.js';
@@ -142,6 +143,25 @@ describe('policies', () => {
       kind: 'status_changed',
       detail: { from: 'communicated', to: 'signed' },
     });
+  });
+
+  it('a push that waited for the plan lock derives its state with the policy committed meanwhile', async () => {
+    const o = await organisationOf(t);
+    await o.ok('PUT', `/v1/admin/policies/${o.organisation}`, { preset: 'omsorg' });
+    const plan = communicatedOn(o.plan('P-LOCKWAIT'), '2025-01-20');
+    const { id } = await o.push(plan);
+    expect((await o.status(id)).status).toBe('communicated');
+    let pushed: Promise<{ status: string }> | undefined;
+    await t.deps.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('plans').select('id').where('id', '=', id).forUpdate().execute();
+      await sql`update policies set policy = jsonb_set(policy, '{requiredSignatureRoles}', '[]')
+        where organisation = ${o.organisation} and unit_id is null`.execute(trx);
+      // The push starts while this transaction holds the plan, and waits for it.
+      pushed = o.push({ ...plan, approach: 'Ändrat arbetssätt' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    // No signature is required any more: the communicated plan counts as signed.
+    expect((await pushed!).status).toBe('signed');
   });
 
   it('are set with `planbrygga policies set` (policyFromFlags); bad flags are named on stderr', async () => {
