@@ -14,22 +14,20 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { buildApp, serviceContext } from '../src/app.js';
 import { closeDependencies, createDependencies } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';
 import { encryptedSecretCodec } from '../src/crypto/destination-secret-codec.js';
-import { withPendingWrites } from '../src/db/pending-writes.js';
-import { lockOwnPlan } from '../src/db/repositories/lifecycle.repository.js';
-import { createSubmissions } from '../src/dispatch/dispatch-effects.js';
 import { startDispatch } from '../src/dispatch/runtime.js';
+import { submitPlan } from '../src/dispatch/submissions.service.js';
 import type { Plan } from '../src/domain/plan.js';
 import { insertDestination } from '../src/jobs/destinations.repository.js';
 import { jobTables } from '../src/jobs/outbox.repository.js';
 import { bullPrefix, redisOptions } from '../src/jobs/queues.js';
 import { generateWebhookSecret } from '../src/jobs/webhook-signature.js';
 import { createClient } from '../src/services/clients.service.js';
-import { loadSnapshot } from '../src/services/lifecycle.service.js';
+import type { Caller } from '../src/services/context.js';
 import { formatRate, type LoadResult } from './support/load.js';
 import { integerOptions } from './support/options.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
@@ -80,7 +78,7 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /**
- * Plans are pushed through the API and their submissions written (submission rows and outbox
+ * Plans are pushed through the API and submitted (submitPlan: submission rows and outbox
  * rows, as `POST /v1/plans/{id}/submissions` writes them) before the clock starts; then the
  * relay and workers start and the clock runs until every submission is recorded delivered.
  */
@@ -95,9 +93,11 @@ async function measureEndToEnd(
   try {
     const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Plan;
     const organisations = Array.from({ length: opts.orgs }, (_, i) => String(1000 + i));
-    const plans: { organisation: string; id: string }[] = [];
+    const plans: { caller: Caller; id: string }[] = [];
     for (const organisation of organisations) {
-      const { key } = await createClient(ctx, { name: 'bench', organisation, scopes: ['plans:write'] });
+      const scopes = ['plans:write'] as const;
+      const { key, client } = await createClient(ctx, { name: 'bench', organisation, scopes: [...scopes] });
+      const caller = { clientId: client.id, organisation, scopes };
       for (let i = 0; i < Math.ceil(opts.plans / opts.orgs); i++) {
         const res = await app.inject({
           method: 'POST',
@@ -109,7 +109,7 @@ async function measureEndToEnd(
           },
         });
         if (res.statusCode !== 201) throw new Error(`POST /v1/plans answered ${res.statusCode}: ${res.body}`);
-        plans.push({ organisation, id: res.json<{ id: string }>().id });
+        plans.push({ caller, id: res.json<{ id: string }>().id });
       }
     }
     // Created after the pushes, so that only the submissions below go to them.
@@ -129,21 +129,17 @@ async function measureEndToEnd(
     }
     for (let i = 0; i < opts.count; i++) {
       const plan = plans[i % plans.length]!;
-      await deps.db.transaction().execute(async (trx) => {
-        const row = (await lockOwnPlan(trx, plan.organisation, plan.id))!;
-        const snapshot = await loadSnapshot(trx, ctx, row);
-        await withPendingWrites(trx, (pending) =>
-          createSubmissions(trx, ctx, pending, row, snapshot, { actor: 'bench', requestId: null }),
-        );
-      });
+      await submitPlan(ctx, plan.caller, plan.id, `bench-${i}`);
     }
-    const queued = await outboxRows(deps);
+    const queued = await count(deps, sql`select count(*) as n from outbox where kind = 'submission.deliver'`);
     if (queued !== opts.count) throw new Error(`expected ${opts.count} outbox rows, found ${queued}`);
 
     const started = performance.now();
     const dispatch = startDispatch(deps);
     try {
-      while ((await delivered(deps)) < opts.count) await new Promise((resolve) => setTimeout(resolve, 20));
+      const delivered = sql`select count(*) as n from submissions where status = 'delivered'`;
+      while ((await count(deps, delivered)) < opts.count)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       const seconds = (performance.now() - started) / 1000;
       if (receiver.hits() < opts.count)
         throw new Error(`the receiver saw ${receiver.hits()} of ${opts.count}`);
@@ -157,17 +153,11 @@ async function measureEndToEnd(
   }
 }
 
-async function outboxRows(deps: ReturnType<typeof createDependencies>): Promise<number> {
-  const { rows } = await sql<{
-    n: string;
-  }>`select count(*) as n from outbox where kind = 'submission.deliver'`.execute(deps.db);
-  return Number(rows[0]?.n);
-}
-
-async function delivered(deps: ReturnType<typeof createDependencies>): Promise<number> {
-  const { rows } = await sql<{
-    n: string;
-  }>`select count(*) as n from submissions where status = 'delivered'`.execute(deps.db);
+async function count(
+  deps: ReturnType<typeof createDependencies>,
+  query: RawBuilder<unknown>,
+): Promise<number> {
+  const { rows } = await (query as RawBuilder<{ n: string }>).execute(deps.db);
   return Number(rows[0]?.n);
 }
 

@@ -9,6 +9,7 @@
  */
 import xml2js from 'xml2js';
 import type { FieldIssue } from '../../src/domain/field-issue.js';
+import { normalizeLineEnds } from '../../src/domain/text.js';
 import { MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH } from '../types.js';
 import { type DocumentEncoding, detectEncoding } from './xml-encoding.js';
 
@@ -56,7 +57,7 @@ export function readXml(bytes: Uint8Array, options: XmlReadOptions): XmlReadResu
   if (typeof decoded !== 'string') return decoded;
   if (/^[ \t\r\n]*$/.test(decoded)) return refuse(400, 'the document is empty');
   // XML 1.0 section 2.11: literal CR LF and lone CR are read as LF (a &#13; reference stays CR).
-  const text = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
+  const text = normalizeLineEnds(decoded);
   if (NOT_XML_CHAR.test(text)) return refuse(400, 'the document contains a character XML does not allow');
   return parse(text);
 }

@@ -10,7 +10,12 @@ import type { DestinationSecretCodec, DestinationWithSecret } from '../jobs/dest
 import { jobTables } from '../jobs/outbox.repository.js';
 import { type SendDependencies, sendToDestination, usableDestination } from '../jobs/send-to-destination.js';
 import type { ServiceContext } from '../services/context.js';
-import { type CurrentVersion, currentVersion, loadLifecycle } from '../services/lifecycle.service.js';
+import {
+  type CurrentVersion,
+  currentVersion,
+  decodeVersion,
+  loadLifecycle,
+} from '../services/lifecycle.service.js';
 import { scanOverdue } from '../services/overdue.service.js';
 import { jsonBody, type OutboundBody, renderForSystem } from './outbound.js';
 import { findSubmissionDelivery } from './submissions.repository.js';
@@ -94,7 +99,7 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
       let rendered: CurrentVersion | undefined;
       try {
         const destination = usableDestination(found.destination);
-        const version = decodedVersion(ctx, data.planId, found.version);
+        const version = storedVersion(ctx, data.planId, found.version);
         // Reused for the lifecycle only when it is the submission's own version.
         if (submission.plan_id === data.planId && submission.version === data.version) rendered = version;
         const body = renderForSystem(destination.system, version.plan, {
@@ -185,21 +190,17 @@ async function planRow(ctx: ServiceContext, id: string): Promise<PlanRow> {
 
 /** One version's content, read from PostgreSQL (never from the job). */
 async function planVersion(ctx: ServiceContext, planId: string, version: number): Promise<Plan> {
-  return (await storedVersion(ctx, planId, version)).plan;
+  return storedVersion(ctx, planId, await findPlanVersion(ctx.db, planId, version)).plan;
 }
 
-async function storedVersion(ctx: ServiceContext, planId: string, version: number): Promise<CurrentVersion> {
-  return decodedVersion(ctx, planId, await findPlanVersion(ctx.db, planId, version));
-}
-
-function decodedVersion(
+/** A version a job needs, decoded; one that no longer exists fails the job for good. */
+function storedVersion(
   ctx: ServiceContext,
   planId: string,
   stored: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined,
 ): CurrentVersion {
   if (!stored) throw new UnrecoverableError('the plan version no longer exists');
-  const plan = ctx.codec.decode(stored.document, { planId, version: stored.version });
-  return { version: stored.version, plan, contentHash: stored.content_hash };
+  return decodeVersion(ctx, planId, stored);
 }
 
 /** The role still has to sign this version, which is still current: its unit and due date; else undefined. */

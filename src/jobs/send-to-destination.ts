@@ -40,7 +40,9 @@ export async function sendToDestination(
   /** The destination when the caller has already loaded it (to render for its system). */
   loaded?: DestinationWithSecret,
 ): Promise<void> {
-  const destination = loaded ?? (await activeDestination(deps, message.destinationId));
+  const destination =
+    loaded ??
+    usableDestination(await findDestinationWithSecret(deps.db, message.destinationId, deps.secrets));
   const delivery = await startDelivery(
     deps.db,
     {
@@ -93,14 +95,6 @@ export async function sendToDestination(
     deps.clock(),
   );
   throwUnlessDelivered(outcome);
-}
-
-/** The destination of a job with its secret opened; a missing or disabled one fails the job for good. */
-export async function activeDestination(
-  deps: Pick<SendDependencies, 'db' | 'secrets'>,
-  id: string,
-): Promise<DestinationWithSecret> {
-  return usableDestination(await findDestinationWithSecret(deps.db, id, deps.secrets));
 }
 
 /** A destination a job may send to; a missing or disabled one fails the job for good. */

@@ -3,7 +3,6 @@ import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
 import type { PendingWrites } from '../db/pending-writes.js';
 import {
-  listSignatures,
   overdueWrites,
   planStateUpdate,
   readLifecycleRecords,
@@ -13,8 +12,8 @@ import {
 } from '../db/repositories/lifecycle.repository.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import { findPlanVersion } from '../db/repositories/plans.repository.js';
-import { findPoliciesFor, type UnitPolicies } from '../db/repositories/policies.repository.js';
-import type { PlanRow } from '../db/schema.js';
+import type { UnitPolicies } from '../db/repositories/policies.repository.js';
+import type { PlanRow, PlanVersionRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
 import { assessPlan, type PlanAssessment } from '../domain/lifecycle/assess.js';
@@ -42,6 +41,8 @@ export interface CurrentVersion {
   plan: Plan;
   /** The store's content hash of the version (submissions bind to it). */
   contentHash: string;
+  /** The hash signatures bind to (signed-content.ts), computed once per version in hand. */
+  signedContentHash: string;
 }
 
 /** Who caused a reassessment: a client (its id and the request) or the scheduled scan. */
@@ -81,12 +82,12 @@ export async function loadSnapshot(trx: Tx, ctx: ServiceContext, row: PlanRow): 
 }
 
 /** Everything the rules read besides the version, in one round trip; signature names opened. */
-async function readRecords(
+export async function readRecords(
   db: Executor,
   ctx: ServiceContext,
   row: Pick<PlanRow, 'id' | 'organisation'>,
   plan: Plan,
-): Promise<Required<KnownLifecycle>> {
+): Promise<KnownLifecycle> {
   const records = await readLifecycleRecords(db, row, plan.plan.unit.id);
   return {
     resolved: policyOf(records.policies, plan),
@@ -94,10 +95,6 @@ async function readRecords(
     submissions: records.submissions,
     overdue: records.overdue,
   };
-}
-
-export async function policyFor(db: Executor, organisation: string, plan: Plan): Promise<ResolvedPolicy> {
-  return policyOf(await findPoliciesFor(db, organisation, plan.plan.unit.id), plan);
 }
 
 /** The policy a plan falls under, from the stored policies of its organisation and unit. */
@@ -114,15 +111,13 @@ export interface LifecycleSnapshot extends LoadedLifecycle {
 }
 
 /**
- * What the caller already holds of a locked plan, read in this transaction or known to be
- * empty (a plan created in it); whatever is left out is read from the store.
+ * The records of a locked plan the caller already holds, read in this transaction or known to
+ * be empty (a plan created in it); without them they are read from the store.
  */
-export type KnownLifecycle = Partial<
-  Pick<LifecycleSnapshot, 'resolved' | 'signatures' | 'submissions' | 'overdue'>
->;
+export type KnownLifecycle = Pick<LifecycleSnapshot, 'resolved' | 'signatures' | 'submissions' | 'overdue'>;
 
 /** What a brand-new plan has recorded: nothing. */
-export const NEW_PLAN: KnownLifecycle = { signatures: [], submissions: [], overdue: [] };
+export const NEW_PLAN: Omit<KnownLifecycle, 'resolved'> = { signatures: [], submissions: [], overdue: [] };
 
 /**
  * Brings the lifecycle of a plan up to date inside the caller's transaction (the plan row is
@@ -149,9 +144,7 @@ export async function advanceLifecycle(
 ): Promise<{ state: LifecycleState; changes: NewPlanChange[]; snapshot: LifecycleSnapshot }> {
   const { row, current, by, now } = params;
   const today = params.today ?? stockholmDate(now);
-  const known = isComplete(params.known)
-    ? params.known
-    : { ...(await readRecords(trx, ctx, row, current.plan)), ...params.known };
+  const known = params.known ?? (await readRecords(trx, ctx, row, current.plan));
   const signatures = await recordDocumentSignatures(trx, ctx, pending, params, known.signatures);
   const { resolved, submissions } = known;
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
@@ -199,10 +192,6 @@ export async function advanceLifecycle(
   };
 }
 
-function isComplete(known: KnownLifecycle | undefined): known is Required<KnownLifecycle> {
-  return !!known?.resolved && !!known.signatures && !!known.submissions && !!known.overdue;
-}
-
 /**
  * Records the signatures the current version's document carries that are not recorded yet,
  * and returns every signature of the plan. `recorded` is what the caller read under the lock.
@@ -215,8 +204,7 @@ async function recordDocumentSignatures(
   recorded: StoredSignature[],
 ): Promise<StoredSignature[]> {
   const { row, current, by, now } = params;
-  const hash = signedContentHash(current.plan);
-  const fromDocument = documentSignaturesToRecord(current.plan, hash, recorded);
+  const fromDocument = documentSignaturesToRecord(current.plan, current.signedContentHash, recorded);
   pending.add(
     signaturesInsert(
       trx,
@@ -278,18 +266,22 @@ export async function currentVersion(
 ): Promise<CurrentVersion> {
   const stored = await findPlanVersion(db, row.id, row.current_version);
   if (!stored) throw new Error('the current version of a plan is missing');
-  const plan = ctx.codec.decode(stored.document, { planId: row.id, version: stored.version });
-  return { version: stored.version, plan, contentHash: stored.content_hash };
+  return decodeVersion(ctx, row.id, stored);
 }
 
-/** Every signature recorded for the plan, any version, names and reasons opened. */
-export async function readSignatures(
-  db: Executor,
+/** A stored version with its document decoded. */
+export function decodeVersion(
   ctx: ServiceContext,
   planId: string,
-): Promise<StoredSignature[]> {
-  const stored = await listSignatures(db, planId);
-  return stored.map((signature) => openSignature(ctx.cipher, planId, signature));
+  stored: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'>,
+): CurrentVersion {
+  const plan = ctx.codec.decode(stored.document, { planId, version: stored.version });
+  return {
+    version: stored.version,
+    plan,
+    contentHash: stored.content_hash,
+    signedContentHash: signedContentHash(plan),
+  };
 }
 
 /** The state stored on the plan row, as a lifecycle state (rows written before the lifecycle say draft…communicated). */
@@ -317,6 +309,7 @@ function lifecycleInput(
   return {
     plan: current.plan,
     contentHash: current.contentHash,
+    signedContentHash: current.signedContentHash,
     sourceSystem,
     policy: resolved.policy,
     signatures,

@@ -12,6 +12,7 @@ import {
 import type { PlanRow } from '../db/schema.js';
 import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
 import type { FieldIssue } from '../domain/field-issue.js';
+import { signedContentHash } from '../domain/lifecycle/signed-content.js';
 import type { Plan } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
 import { invalidPlan, preconditionFailed } from './errors.js';
@@ -29,7 +30,7 @@ export interface PushInput {
   /** The HTTP request, recorded with the lifecycle transitions the push causes. */
   requestId?: string;
   /** The request's audit entry: stored with the push when it stores anything (the answer is then 201). */
-  audit?: AuditDraft;
+  audit: AuditDraft;
 }
 
 export type IfMatch = { any: true } | { any: false; versions: number[] };
@@ -99,7 +100,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
       const lifecycle = await advanceLifecycle(trx, ctx, pending, {
         row: existing,
         previous: isNew ? undefined : storedState(existing.status),
-        current: { version, plan, contentHash },
+        current: { version, plan, contentHash, signedContentHash: signedContentHash(plan) },
         by: { actor: caller.clientId, requestId: input.requestId ?? null },
         now,
         // An existing plan's records, policies included, are read under its lock.
@@ -116,10 +117,8 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
       };
       const updated = { ...existing, ...update };
       pending.add(isNew ? planInsert(trx, updated) : planUpdate(trx, existing.id, update));
-      if (input.audit) {
-        const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
-        pending.add(auditInsert(trx, { ...input.audit, ...stored }));
-      }
+      const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
+      pending.add(auditInsert(trx, { ...input.audit, ...stored }));
       // The plan row, the version and its lifecycle go to the store in this one statement.
       const appended = await appendPlanChanges(trx, pending, [
         ...changesOf(updated, isNew, now),

@@ -3,17 +3,10 @@ import { insertSignatures, lockOwnPlan } from '../db/repositories/lifecycle.repo
 import { settlePlan } from '../dispatch/dispatch-effects.js';
 import type { LifecycleState } from '../domain/lifecycle/lifecycle.js';
 import { recordSignature } from '../domain/lifecycle/signatures.js';
-import { signedContentHash } from '../domain/lifecycle/signed-content.js';
 import type { Signature } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
 import { notFound } from './errors.js';
-import {
-  currentVersion,
-  policyFor,
-  readSignatures,
-  signatureDedupeKey,
-  storedState,
-} from './lifecycle.service.js';
+import { currentVersion, readRecords, signatureDedupeKey, storedState } from './lifecycle.service.js';
 import { sealSignature } from './personal-fields.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,15 +38,14 @@ export async function signPlan(
     const row = await lockOwnPlan(trx, caller.organisation, id);
     if (!row || row.current_version === 0) throw notFound('The plan');
     const current = await currentVersion(trx, ctx, row);
-    const hash = signedContentHash(current.plan);
-    const resolved = await policyFor(trx, row.organisation, current.plan);
-    const recorded = await readSignatures(trx, ctx, row.id);
+    const hash = current.signedContentHash;
+    const records = await readRecords(trx, ctx, row, current.plan);
     const outcome = recordSignature({
       signature: input.signature,
       ...(input.version !== undefined && { requestedVersion: input.version }),
       current: { version: current.version, plan: current.plan, signedContentHash: hash },
-      policy: resolved.policy,
-      recorded,
+      policy: records.resolved.policy,
+      recorded: records.signatures,
     });
     if (!outcome.ok) throw outcome.error;
     const base = { created: false, planId: row.id, version: current.version, signedContentHash: hash };
@@ -72,13 +64,14 @@ export async function signPlan(
         recordedAt,
       },
     ]);
+    // The plan is locked, so what was read plus what this inserted is all there is.
     const signatures =
       inserted > 0
-        ? [...recorded, { ...outcome.signature, version: current.version, recordedAt }]
-        : undefined;
+        ? [...records.signatures, { ...outcome.signature, version: current.version, recordedAt }]
+        : records.signatures;
     // A signing that completes the round may submit the plan (lss); in this transaction.
     const by = { actor: caller.clientId, requestId: input.requestId };
-    const known = { resolved, ...(signatures && { signatures }) };
+    const known = { ...records, signatures };
     const updated = await withPendingWrites(trx, (pending) =>
       settlePlan(trx, ctx, pending, row, by, { current, known }),
     );

@@ -36,10 +36,6 @@ export async function lockNextPlans(trx: Tx, afterId: string | undefined, limit:
 
 export type StoredSignature = RecordedSignature & { version: number; recordedAt: Date };
 
-export async function listSignatures(db: Executor, planId: string): Promise<StoredSignature[]> {
-  return (await signaturesQuery(db, planId).execute()).map(toStoredSignature);
-}
-
 function signaturesQuery(db: Executor, planId: string) {
   return db
     .selectFrom('signatures')

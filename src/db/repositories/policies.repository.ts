@@ -62,21 +62,12 @@ export async function findPolicy(
 }
 
 /** The organisation's policy and the unit's, when set: what resolvePolicy needs for one plan. */
-export async function findPoliciesFor(
-  db: Executor,
-  organisation: string,
-  unitId: string,
-): Promise<UnitPolicies> {
-  return policiesOfUnit(await policiesForQuery(db, organisation, unitId).execute(), unitId);
-}
-
-/** The organisation's own policy and the unit's, as they are stored (either may be missing). */
 export interface UnitPolicies {
   organisation?: Policy;
   unit?: Policy;
 }
 
-/** The rows findPoliciesFor reads, as a query to nest in a larger read. */
+/** The organisation's policy and the unit's, as a query to nest in a larger read (policiesOfUnit folds the rows). */
 export function policiesForQuery(db: Executor, organisation: string, unitId: string) {
   return db
     .selectFrom('policies')

@@ -43,6 +43,8 @@ export interface LifecycleInput {
   plan: Plan;
   /** The version's full content hash, as the store computes it; submissions bind to it. */
   contentHash: string;
+  /** The hash signatures bind to, when the caller has it; else computed from `plan`. */
+  signedContentHash?: string;
   /** The system the plan was pushed from (`lifecare`, `procapita`, `pulsen-combine`, `canonical`…). */
   sourceSystem: string;
   policy: Policy;
@@ -87,7 +89,7 @@ export interface Lifecycle {
 export function deriveLifecycle(input: LifecycleInput): Lifecycle {
   const { plan, policy } = input;
   const missing = missingContent(plan, policy);
-  const hash = signedContentHash(plan);
+  const hash = input.signedContentHash ?? signedContentHash(plan);
   const round = signatureRound({
     plan,
     signedContentHash: hash,

@@ -12,19 +12,6 @@ import type { Plan } from '../plan.js';
  * goal, a follow-up date, a consent — is content, and changing it starts a new signing round.
  */
 export function signedContentHash(plan: Plan): string {
-  let hash = hashes.get(plan);
-  if (hash === undefined) {
-    hash = hashOf(plan);
-    hashes.set(plan, hash);
-  }
-  return hash;
-}
-
-// A push derives its lifecycle more than once from the same parsed plan, which no code
-// mutates after parsing; each derivation would otherwise canonicalise the whole plan again.
-const hashes = new WeakMap<Plan, string>();
-
-function hashOf(plan: Plan): string {
   const { signatures: _signatures, ...content } = plan;
   const { communicated: _communicated, ...dates } = plan.dates;
   const { sourcePlanId: _sourcePlanId, ...header } = plan.plan;
