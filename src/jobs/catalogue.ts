@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { fitsBigint } from '../domain/bigint-text.js';
 import { SIGNATURE_ROLES } from '../domain/codes.js';
 import { type Logger, maskIdentityNumbers } from '../logger.js';
 
@@ -66,7 +67,10 @@ export const JOBS = {
       version,
       destinationId: id,
       /** `plan_changes.id` of the change being written back (its feed position comes after commit). */
-      changeId: z.string().regex(/^[1-9]\d{0,18}$/),
+      changeId: z
+        .string()
+        .regex(/^[1-9]\d{0,18}$/)
+        .refine(fitsBigint),
       requestId,
     }),
   },

@@ -4,6 +4,7 @@ import {
   listAuditEntries,
   type NewAuditEntry,
 } from '../db/repositories/audit.repository.js';
+import { fitsBigint } from '../domain/bigint-text.js';
 import type { Caller, ServiceContext } from './context.js';
 import { badRequest } from './errors.js';
 import { searchByIdentityNumber } from './plan-query.service.js';
@@ -59,7 +60,7 @@ async function page(
   filter: Omit<AuditFilter, 'planId'>,
   planIds: string[] | undefined,
 ): Promise<AuditPage> {
-  if (filter.cursor !== undefined && !CURSOR.test(filter.cursor)) {
+  if (filter.cursor !== undefined && !(CURSOR.test(filter.cursor) && fitsBigint(filter.cursor))) {
     throw badRequest('The cursor is not one this API handed out', [
       { path: '/cursor', message: 'is not a valid cursor' },
     ]);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { fitsBigint } from '../../domain/bigint-text.js';
 import { readChanges } from '../../services/changes.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { callerOf } from '../auth/authentication.js';
@@ -28,9 +29,6 @@ const changePageSchema = z
   })
   .meta({ id: 'ChangePage' });
 
-/** The largest bigint: a feed position beyond it cannot exist. */
-const MAX_SEQ = 9_223_372_036_854_775_807n;
-
 export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/changes', {
     schema: {
@@ -40,10 +38,8 @@ export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         after: z
           .string()
           .regex(/^(0|[1-9]\d{0,18})$/, 'must be a cursor from this feed')
-          .refine(
-            (after) => !/^\d+$/.test(after) || BigInt(after) <= MAX_SEQ,
-            'must be a cursor from this feed',
-          )
+          // A feed position beyond the largest bigint cannot exist.
+          .refine(fitsBigint, 'must be a cursor from this feed')
           .default('0'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),

@@ -96,6 +96,12 @@ describe('audit log', () => {
     const next = first.json().nextCursor as string;
     const rest = await auditOf(t, a.authorization, `plan=${id}&limit=10&cursor=${next}`);
     expect(rest.map((e) => e.action)).toEqual(['plan.read', 'plan.push', 'plan.push']);
+    // A cursor beyond the largest bigint was never handed out: a 400, not a failed query.
+    const beyond = await t.app.inject({
+      url: '/v1/admin/audit?cursor=9999999999999999999',
+      headers: { authorization: a.authorization },
+    });
+    expect(beyond.statusCode, beyond.body).toBe(400);
   });
 
   it("answers who has read a person's plans by personnummer in the body, searches included", async () => {
