@@ -136,6 +136,16 @@ describe('accepted variants', () => {
     expect(minimal().dates.established).toBeUndefined();
   });
 
+  it('reads Skapad with any number of fraction digits, as RFC 3339 allows', () => {
+    const text = bytes(fixtures, 'minimal-samordningsnummer.lifecare.xml').toString('utf8');
+    const precise = text.replace(
+      /<Skapad>[^<]*<\/Skapad>/,
+      '<Skapad>2025-07-01T10:15:00.123456789012+02:00</Skapad>',
+    );
+    expect(precise).not.toBe(text);
+    expect(parsePlan(lifecareAdapter, Buffer.from(precise))).toEqual(minimal());
+  });
+
   it('accepts any prefix bound to the namespace and ignores xml: and xsi: attributes', () => {
     expect(parsePlan(lifecareAdapter, bytes(fixtures, 'prefixed-namespace.lifecare.xml'))).toEqual(minimal());
   });

@@ -74,7 +74,7 @@ export function stockholmCompactDateTime(instant: Date): string {
   return `${t.year}${t.month}${t.day}${t.hour}${t.minute}${t.second}`;
 }
 
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /** An RFC 3339 date-time with an offset (`Z` or `±HH:MM`) whose date and time exist. */
 export function isDateTimeWithOffset(value: string): boolean {
