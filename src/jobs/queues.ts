@@ -82,18 +82,26 @@ export function createQueues({ redisUrl, keyPrefix, failFast = true }: QueuesOpt
     retryStrategy: reconnectDelay,
     ...(failFast ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : {}),
   };
-  const queues = new Map<QueueName, Queue>(
-    QUEUE_NAMES.map((name) => {
-      const queue = new Queue(name, {
-        connection,
-        prefix: bullPrefix(keyPrefix),
-        defaultJobOptions: DEFAULT_JOB_OPTIONS,
-      });
-      // Connection errors surface through publish; an unhandled 'error' event would crash the process.
-      queue.on('error', () => undefined);
-      return [name, queue];
-    }),
-  );
+  const queues = new Map<QueueName, Queue>();
+  let closing = false;
+  const open = (name: QueueName): void => {
+    const queue = new Queue(name, {
+      connection,
+      prefix: bullPrefix(keyPrefix),
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    // Connection errors surface through publish; an unhandled 'error' event would crash the process.
+    queue.on('error', () => undefined);
+    // BullMQ sets a connection up once: when Redis goes away in the middle of that handshake
+    // (fail-fast commands give up), the queue fails every command for good. It is replaced.
+    queue.waitUntilReady().catch(() => {
+      if (closing || queues.get(name) !== queue) return;
+      open(name);
+      void queue.close().catch(() => undefined);
+    });
+    queues.set(name, queue);
+  };
+  for (const name of QUEUE_NAMES) open(name);
   const queue = (name: QueueName) => queues.get(name)!;
 
   return {
@@ -113,6 +121,7 @@ export function createQueues({ redisUrl, keyPrefix, failFast = true }: QueuesOpt
       );
     },
     async close() {
+      closing = true;
       await Promise.all([...queues.values()].map(closeQueue));
     },
   };

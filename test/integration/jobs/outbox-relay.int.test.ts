@@ -214,6 +214,39 @@ describe('outbox relay', () => {
     }
   });
 
+  it('recovers when Redis goes away in the middle of a queue connection’s first handshake', async () => {
+    const proxy = await redisProxy();
+    const cut = proxy.cutDuringHandshake();
+    const viaProxy = createQueues({ redisUrl: proxy.url, keyPrefix: redis.keyPrefix });
+    try {
+      await cut;
+      // Away long enough for the handshake's pending INFO to give up (maxRetriesPerRequest 1).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await proxy.up();
+      const oneForEachQueue: RelayedJob[] = [
+        'submission.deliver',
+        'signoff.request',
+        'planner.notify',
+        'overdue.scan',
+      ].map((name) => ({
+        name: name as RelayedJob['name'],
+        data: {},
+        jobId: `handshake-${name.replace('.', '-')}`,
+      }));
+      await waitFor(async () => {
+        try {
+          await viaProxy.publish(oneForEachQueue);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 15_000);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+  });
+
   it('adds no second job when a relay dies between adding and committing', async () => {
     await enqueueMany(30);
     const crashing: JobPublisher = {

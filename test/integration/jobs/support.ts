@@ -66,11 +66,18 @@ export async function redisProxy(): Promise<{
   url: string;
   down(): Promise<void>;
   up(): Promise<void>;
+  /**
+   * Arms a cut: the proxy goes down when a connection sends its second INFO (ioredis's ready
+   * check is the first, BullMQ's version check the second), so that handshake never finishes.
+   * Resolves once the proxy is down.
+   */
+  cutDuringHandshake(): Promise<void>;
   close(): Promise<void>;
 }> {
   const { createConnection, createServer } = await import('node:net');
   const target = new URL(REDIS_URL);
   const sockets = new Set<import('node:net').Socket>();
+  let cut: (() => void) | undefined;
   const server = createServer((client) => {
     const upstream = createConnection({ host: target.hostname, port: Number(target.port || 6379) });
     for (const socket of [client, upstream]) {
@@ -78,7 +85,20 @@ export async function redisProxy(): Promise<{
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
     }
-    client.pipe(upstream).pipe(client);
+    let infos = 0;
+    client.on('data', (chunk: Buffer) => {
+      if (cut) {
+        infos += chunk.toString('latin1').toLowerCase().split('$4\r\ninfo\r\n').length - 1;
+        if (infos >= 2) {
+          const done = cut;
+          cut = undefined;
+          void down().then(done);
+          return;
+        }
+      }
+      upstream.write(chunk);
+    });
+    upstream.pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -95,6 +115,10 @@ export async function redisProxy(): Promise<{
     url: `redis://127.0.0.1:${port}${target.pathname}`,
     down,
     up: () => listen(port),
+    cutDuringHandshake: () =>
+      new Promise<void>((resolve) => {
+        cut = resolve;
+      }),
     close: async () => {
       if (server.listening) await down();
     },
