@@ -1,13 +1,14 @@
-import { type Compilable, type OperationNodeSource, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Tx } from './database.js';
-
-/** A kysely insert, update or delete, built but not executed. */
-export type Write = Compilable & OperationNodeSource;
+import { preparedStatement } from './prepared-statements.js';
+import { executeWrite, type Write } from './writes.js';
 
 /**
  * Writes a transaction has decided on and that nothing in it reads back, held until the
  * transaction next appends to the change feed (or ends) and then sent to PostgreSQL together,
- * as one statement of data-modifying CTEs: one round trip instead of one a table.
+ * as one statement of data-modifying CTEs: one round trip instead of one a table. The
+ * statement's text depends only on which writes it holds, not on their rows, so it is sent
+ * prepared.
  *
  * PostgreSQL runs the parts of such a statement in no set order, on one snapshot, and checks
  * foreign keys at its end. So the writes held together must not touch the same row twice, and
@@ -23,15 +24,17 @@ export class PendingWrites {
 
   /**
    * Sends what is pending as one statement; with `last`, that statement ends in `last`
-   * (an insert with RETURNING, say) and its rows are returned.
+   * (an insert with `returning`, say) and its rows are returned.
    */
   async flush<Row>(trx: Tx, last?: Write): Promise<Row[]> {
     const writes = this.#writes.splice(0);
     const main = last ?? writes.pop();
     if (!main) return [];
-    if (writes.length === 0) return (await trx.executeQuery<Row>(main.compile())).rows;
-    const ctes = writes.map((write, i) => sql`${sql.raw(`pending_${i}`)} as (${write})`);
-    return (await sql<Row>`with ${sql.join(ctes)} ${main}`.execute(trx)).rows;
+    if (writes.length === 0) return executeWrite<Row>(trx, main);
+    const ctes = writes.map((write, i) => `pending_${i} as (${write.text.replace('$rows', `$${i + 1}`)})`);
+    const text = `with ${ctes.join(', ')} ${main.text.replace('$rows', `$${writes.length + 1}`)}`;
+    const parameters = [...writes.map((write) => write.rows), main.rows];
+    return (await trx.executeQuery<Row>(CompiledQuery.raw(preparedStatement(text), parameters))).rows;
   }
 }
 

@@ -185,7 +185,7 @@ export async function createSubmissions(
       ? [{ ...common, destinationId: null, status: 'delivered' }]
       : targets.map((d) => ({ ...common, destinationId: d.id, status: 'queued' as const })),
   );
-  pending.add(submissionsInsert(trx, submissions));
+  pending.add(submissionsInsert(submissions));
   const requestId = jobRequestId(by.requestId);
   await enqueue(
     trx,

@@ -4,6 +4,7 @@ import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../db/lifecycle-schema.js';
 import type { Database, PlanVersionRow } from '../db/schema.js';
+import { insertRows, type Write } from '../db/writes.js';
 import {
   type DestinationSecretCodec,
   type DestinationWithSecret,
@@ -37,9 +38,20 @@ export function newSubmissionRows(rows: readonly NewSubmission[]): SubmissionRow
   }));
 }
 
-export function submissionsInsert(db: Executor, rows: readonly SubmissionRow[]) {
-  if (rows.length === 0) return undefined;
-  return db.insertInto('submissions').values([...rows]);
+const insertSubmissions = insertRows('submissions', [
+  'id',
+  'plan_id',
+  'version',
+  'content_hash',
+  'destination_id',
+  'status',
+  'created_at',
+  'delivered_at',
+  'acknowledged_at',
+]);
+
+export function submissionsInsert(rows: readonly SubmissionRow[]): Write | undefined {
+  return insertSubmissions(rows);
 }
 
 export async function findSubmission(db: Executor, id: string): Promise<SubmissionRow | undefined> {

@@ -155,7 +155,6 @@ export async function advanceLifecycle(
   const transitions = lifecycleTransitions(params.previous, state);
   pending.add(
     transitionsInsert(
-      trx,
       transitions.map((t) => ({ ...t, planId: row.id, version: current.version, at: now, ...by })),
     ),
   );
@@ -168,7 +167,7 @@ export async function advanceLifecycle(
 
   const stored = known.overdue;
   const overdue = overdueChanges(stored, assessment.overdue);
-  pending.add(...overdueWrites(trx, row.id, overdue, now));
+  pending.add(...overdueWrites(row.id, overdue, now));
   for (const [change, reasons] of [
     ['cleared', overdue.cleared],
     ['became', overdue.became],
@@ -207,7 +206,6 @@ async function recordDocumentSignatures(
   const fromDocument = documentSignaturesToRecord(current.plan, current.signedContentHash, recorded);
   pending.add(
     signaturesInsert(
-      trx,
       fromDocument.map((signature) => ({
         planId: row.id,
         version: current.version,
@@ -254,7 +252,7 @@ export async function reassessPlan(
     ...(options.known && { known: options.known }),
   });
   if (state === row.status) return { row, changes, snapshot };
-  pending.add(planStateUpdate(trx, row.id, { status: state, updated_at: now }));
+  pending.add(planStateUpdate(row.id, { status: state, updated_at: now }));
   const updated = { ...row, status: state, updated_at: now };
   return { row: updated, changes, snapshot };
 }

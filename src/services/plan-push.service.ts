@@ -85,7 +85,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
       const isNew = found === undefined;
       const version = existing.current_version + 1;
       pending.add(
-        planVersionInsert(trx, {
+        planVersionInsert({
           planId: existing.id,
           version,
           contentHash,
@@ -116,9 +116,9 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
         updated_at: now,
       };
       const updated = { ...existing, ...update };
-      pending.add(isNew ? planInsert(trx, updated) : planUpdate(trx, existing.id, update));
+      pending.add(isNew ? planInsert(updated) : planUpdate(existing.id, update));
       const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
-      pending.add(auditInsert(trx, { ...input.audit, ...stored }));
+      pending.add(auditInsert({ ...input.audit, ...stored }));
       // The plan row, the version and its lifecycle go to the store in this one statement.
       const appended = await appendPlanChanges(trx, pending, [
         ...changesOf(updated, isNew, now),

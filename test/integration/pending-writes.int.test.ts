@@ -41,7 +41,7 @@ describe('PendingWrites', () => {
     const statements: string[] = [];
     const appended = await t.deps.db.transaction().execute(async (trx) => {
       const pending = new PendingWrites();
-      pending.add(planInsert(trx, first), planInsert(trx, second), undefined);
+      pending.add(planInsert(first), planInsert(second), undefined);
       const changes = [first, second].map((plan) => ({
         planId: plan.id,
         organisation,
@@ -79,7 +79,7 @@ describe('PendingWrites', () => {
     const attempt = t.deps.db.transaction().execute(async (trx) => {
       const pending = new PendingWrites();
       // The second insert of the same source key breaks plans_source_key.
-      pending.add(planInsert(trx, plan), planInsert(trx, { ...plan, id: randomUUID() }));
+      pending.add(planInsert(plan), planInsert({ ...plan, id: randomUUID() }));
       await pending.flush(trx);
     });
     await expect(attempt).rejects.toMatchObject({ code: '23505', constraint: 'plans_source_key' });
@@ -96,9 +96,9 @@ describe('PendingWrites', () => {
     const plan = planRow(organisation, 'PW-4');
     await t.deps.db.transaction().execute(async (trx) => {
       const pending = new PendingWrites();
-      pending.add(planInsert(trx, plan));
+      pending.add(planInsert(plan));
       expect(await appendPlanChanges(trx, pending, [])).toEqual([]);
-      pending.add(planStateUpdate(trx, plan.id, { status: 'established', updated_at: new Date() }));
+      pending.add(planStateUpdate(plan.id, { status: 'established', updated_at: new Date() }));
       await pending.flush(trx);
       expect(await pending.flush(trx)).toEqual([]);
     });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditLogRow, AuditOutcome } from '../audit-schema.js';
 import type { Executor } from '../database.js';
+import { executeWrite, insertRows, type Write } from '../writes.js';
 
 export interface NewAuditEntry {
   at: Date;
@@ -19,23 +20,38 @@ export interface NewAuditEntry {
 export type AuditDraft = Omit<NewAuditEntry, 'planId' | 'version' | 'status' | 'outcome'>;
 
 export async function insertAuditEntry(db: Executor, entry: NewAuditEntry): Promise<void> {
-  await auditInsert(db, entry).execute();
+  await executeWrite(db, auditInsert(entry));
 }
 
+const insertAuditRows = insertRows('audit_log', [
+  'at',
+  'client_id',
+  'organisation',
+  'action',
+  'plan_id',
+  'version',
+  'request_id',
+  'status',
+  'outcome',
+  'details',
+]);
+
 /** The insert of an entry, to send with a transaction's other writes (PendingWrites). */
-export function auditInsert(db: Executor, entry: NewAuditEntry) {
-  return db.insertInto('audit_log').values({
-    at: entry.at,
-    client_id: entry.clientId,
-    organisation: entry.organisation,
-    action: entry.action,
-    plan_id: entry.planId,
-    version: entry.version,
-    request_id: entry.requestId,
-    status: entry.status,
-    outcome: entry.outcome,
-    details: JSON.stringify(entry.details),
-  });
+export function auditInsert(entry: NewAuditEntry): Write {
+  return insertAuditRows([
+    {
+      at: entry.at,
+      client_id: entry.clientId,
+      organisation: entry.organisation,
+      action: entry.action,
+      plan_id: entry.planId,
+      version: entry.version,
+      request_id: entry.requestId,
+      status: entry.status,
+      outcome: entry.outcome,
+      details: entry.details,
+    },
+  ]);
 }
 
 export interface AuditQuery {

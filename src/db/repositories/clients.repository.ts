@@ -1,4 +1,5 @@
 import type { Executor } from '../database.js';
+import { prepared } from '../prepared-statements.js';
 import type { ClientRow } from '../schema.js';
 
 export interface NewClient {
@@ -23,14 +24,16 @@ export async function insertClient(db: Executor, client: NewClient): Promise<Cli
     .executeTakeFirstOrThrow();
 }
 
+/** Every request's first read, so it is sent prepared, with its columns named (prepared-statements.ts). */
 export async function findActiveClientByKeyHash(
   db: Executor,
   keyHash: string,
 ): Promise<ClientRow | undefined> {
-  return db
+  const query = db
     .selectFrom('clients')
-    .selectAll()
+    .select(['id', 'name', 'organisation', 'scopes', 'key_hash', 'created_at', 'revoked_at'])
     .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+    .where('revoked_at', 'is', null);
+  const { rows } = await db.executeQuery(prepared(query.compile()));
+  return rows[0];
 }

@@ -6,6 +6,7 @@ import type { Signature } from '../../domain/plan.js';
 import type { Executor, Tx } from '../database.js';
 import type { SubmissionRow } from '../lifecycle-schema.js';
 import type { PlanRow } from '../schema.js';
+import { deleteRows, executeWrite, insertRows, updateRows, type Write } from '../writes.js';
 import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 /** A `date` column as `YYYY-MM-DD` text: pg would otherwise parse it into a local-time Date. */
@@ -122,35 +123,51 @@ export interface NewSignature {
   recordedAt: Date;
 }
 
+const insertSignatureRows = insertRows(
+  'signatures',
+  [
+    'plan_id',
+    'version',
+    'signed_content_hash',
+    'role',
+    'signed',
+    'name',
+    'date',
+    'method',
+    'reason',
+    'source',
+    'dedupe_key',
+    'recorded_by',
+    'recorded_at',
+  ],
+  'on conflict on constraint "signatures_identity_key" do nothing returning "id"',
+);
+
 /** The insert of signatures; one already stored for the same content is skipped. */
-export function signaturesInsert(db: Executor, signatures: readonly NewSignature[]) {
-  if (signatures.length === 0) return undefined;
-  return db
-    .insertInto('signatures')
-    .values(
-      signatures.map(({ signature: s, ...row }) => ({
-        plan_id: row.planId,
-        version: row.version,
-        signed_content_hash: s.signedContentHash,
-        role: s.role,
-        signed: s.signed,
-        name: s.signed ? s.name : null,
-        date: s.signed ? s.date : null,
-        method: s.signed ? s.method : null,
-        reason: s.signed ? null : s.reason,
-        source: s.source,
-        dedupe_key: row.dedupeKey,
-        recorded_by: row.recordedBy,
-        recorded_at: row.recordedAt,
-      })),
-    )
-    .onConflict((oc) => oc.constraint('signatures_identity_key').doNothing());
+export function signaturesInsert(signatures: readonly NewSignature[]): Write | undefined {
+  return insertSignatureRows(
+    signatures.map(({ signature: s, ...row }) => ({
+      plan_id: row.planId,
+      version: row.version,
+      signed_content_hash: s.signedContentHash,
+      role: s.role,
+      signed: s.signed,
+      name: s.signed ? s.name : null,
+      date: s.signed ? s.date : null,
+      method: s.signed ? s.method : null,
+      reason: s.signed ? null : s.reason,
+      source: s.source,
+      dedupe_key: row.dedupeKey,
+      recorded_by: row.recordedBy,
+      recorded_at: row.recordedAt,
+    })),
+  );
 }
 
 /** Inserts signatures now; returns how many were new (a duplicate is skipped). */
 export async function insertSignatures(trx: Tx, signatures: readonly NewSignature[]): Promise<number> {
-  const insert = signaturesInsert(trx, signatures);
-  return insert ? (await insert.returning('id').execute()).length : 0;
+  const insert = signaturesInsert(signatures);
+  return insert ? (await executeWrite(trx, insert)).length : 0;
 }
 
 export interface NewTransition {
@@ -163,9 +180,18 @@ export interface NewTransition {
   requestId: string | null;
 }
 
-export function transitionsInsert(db: Executor, transitions: readonly NewTransition[]) {
-  if (transitions.length === 0) return undefined;
-  return db.insertInto('lifecycle_transitions').values(
+const insertTransitions = insertRows('lifecycle_transitions', [
+  'plan_id',
+  'version',
+  'from_state',
+  'to_state',
+  'at',
+  'actor',
+  'request_id',
+]);
+
+export function transitionsInsert(transitions: readonly NewTransition[]): Write | undefined {
+  return insertTransitions(
     transitions.map((t) => ({
       plan_id: t.planId,
       version: t.version,
@@ -201,43 +227,37 @@ function toOverdueReason(row: { reason: string; due_on: string; since: string })
   return { code: row.reason as OverdueCode, dueOn: row.due_on, overdueSince: row.since };
 }
 
+const deleteOverdue = deleteRows('plan_overdue', ['plan_id', 'reason']);
+const upsertOverdue = insertRows(
+  'plan_overdue',
+  ['plan_id', 'reason', 'due_on', 'since', 'recorded_at'],
+  'on conflict ("plan_id", "reason") do update set "due_on" = excluded."due_on", ' +
+    '"since" = excluded."since", "recorded_at" = excluded."recorded_at"',
+);
+
 /**
  * The writes that store the reasons that appeared and drop those that cleared. A moved
  * deadline is both: its row is overwritten rather than deleted, so the two writes never touch
  * the same row and can go in one statement.
  */
 export function overdueWrites(
-  db: Executor,
   planId: string,
   change: { became: readonly OverdueReason[]; cleared: readonly OverdueReason[] },
   at: Date,
-) {
+): Array<Write | undefined> {
   const replaced = new Set(change.became.map((reason) => reason.code));
   const dropped = [...new Set(change.cleared.map((reason) => reason.code))].filter((c) => !replaced.has(c));
   return [
-    dropped.length === 0
-      ? undefined
-      : db.deleteFrom('plan_overdue').where('plan_id', '=', planId).where('reason', 'in', dropped),
-    change.became.length === 0
-      ? undefined
-      : db
-          .insertInto('plan_overdue')
-          .values(
-            change.became.map((reason) => ({
-              plan_id: planId,
-              reason: reason.code,
-              due_on: reason.dueOn,
-              since: reason.overdueSince,
-              recorded_at: at,
-            })),
-          )
-          .onConflict((oc) =>
-            oc.columns(['plan_id', 'reason']).doUpdateSet((eb) => ({
-              due_on: eb.ref('excluded.due_on'),
-              since: eb.ref('excluded.since'),
-              recorded_at: eb.ref('excluded.recorded_at'),
-            })),
-          ),
+    deleteOverdue(dropped.map((reason) => ({ plan_id: planId, reason }))),
+    upsertOverdue(
+      change.became.map((reason) => ({
+        plan_id: planId,
+        reason: reason.code,
+        due_on: reason.dueOn,
+        since: reason.overdueSince,
+        recorded_at: at,
+      })),
+    ),
   ];
 }
 
@@ -277,7 +297,9 @@ export async function listOverduePlans(db: Executor, organisation: string): Prom
     .execute();
 }
 
+const updatePlanStates = updateRows('plans', 'id', ['status', 'updated_at']);
+
 /** The update of a plan's lifecycle state, to send with the step's other writes (PendingWrites). */
-export function planStateUpdate(db: Executor, id: string, update: { status: string; updated_at: Date }) {
-  return db.updateTable('plans').set(update).where('id', '=', id);
+export function planStateUpdate(id: string, update: { status: string; updated_at: Date }): Write {
+  return updatePlanStates([{ id, ...update }]);
 }

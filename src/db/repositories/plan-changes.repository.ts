@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../database.js';
 import type { PendingWrites } from '../pending-writes.js';
 import type { PlanChangeRow } from '../schema.js';
+import { insertRows } from '../writes.js';
 
 export interface NewPlanChange {
   planId: string;
@@ -20,6 +21,12 @@ export type SequencedPlanChange = PlanChangeRow & { seq: string };
 /** A change as appended: `id` names the row (write-back jobs carry it); its feed position comes later. */
 export type AppendedPlanChange = NewPlanChange & { id: string };
 
+const insertPlanChanges = insertRows(
+  'plan_changes',
+  ['plan_id', 'organisation', 'version', 'kind', 'status', 'at', 'detail'],
+  'returning "id"',
+);
+
 /**
  * Appends change-feed rows, unnumbered: their feed position (`seq`) is handed out after
  * commit by `sequencePlanChanges`, so writers of one organisation never wait for each other.
@@ -35,22 +42,19 @@ export async function appendPlanChanges(
     await pending.flush(trx);
     return [];
   }
-  const insert = trx
-    .insertInto('plan_changes')
-    .values(
-      changes.map((c) => ({
-        plan_id: c.planId,
-        organisation: c.organisation,
-        version: c.version,
-        kind: c.kind,
-        status: c.status,
-        at: c.at,
-        detail: c.detail ? JSON.stringify(c.detail) : null,
-      })),
-    )
-    .returning('id');
+  const insert = insertPlanChanges(
+    changes.map((c) => ({
+      plan_id: c.planId,
+      organisation: c.organisation,
+      version: c.version,
+      kind: c.kind,
+      status: c.status,
+      at: c.at,
+      detail: c.detail ?? null,
+    })),
+  );
   const inserted = await pending.flush<{ id: string }>(trx, insert);
-  // A multi-row insert takes ids in the order of its VALUES list.
+  // The insert takes ids in the order of its rows (writes.ts).
   const ids = inserted.map((row) => row.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   return changes.map((change, i) => ({ ...change, id: ids[i]! }));
 }

@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { FieldIssue } from '../../domain/field-issue.js';
 import {
   activeDestinationsQuery,
   type Destination,
@@ -7,7 +8,9 @@ import {
 } from '../../jobs/destinations.repository.js';
 import { jobTables } from '../../jobs/outbox.repository.js';
 import type { Executor, Tx } from '../database.js';
+import { prepared } from '../prepared-statements.js';
 import type { Database, PlanRow, PlanVersionRow } from '../schema.js';
+import { bytea, insertRows, updateRows, type Write } from '../writes.js';
 import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 export interface PlanSourceKey {
@@ -48,13 +51,13 @@ export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): 
     .where('plans.source_system', '=', key.sourceSystem)
     .where('plans.source_plan_id', '=', key.sourcePlanId)
     .forUpdate('plans');
-  const read = await trx
-    .selectNoFrom([
-      jsonObjectFrom(locked).as('plan'),
-      jsonArrayFrom(policiesForQuery(trx, key.organisation, unitId)).as('policies'),
-      jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(trx), key.organisation)).as('destinations'),
-    ])
-    .executeTakeFirstOrThrow();
+  const query = trx.selectNoFrom([
+    jsonObjectFrom(locked).as('plan'),
+    jsonArrayFrom(policiesForQuery(trx, key.organisation, unitId)).as('policies'),
+    jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(trx), key.organisation)).as('destinations'),
+  ]);
+  // Every push sends it: prepared (its one result row is three JSON values, whatever the columns).
+  const read = (await trx.executeQuery(prepared(query.compile()))).rows[0]!;
   let found: PushReads['found'];
   if (read.plan) {
     const { content_hash, hashed_version, created_at, updated_at, ...rest } = read.plan;
@@ -72,13 +75,28 @@ export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): 
   };
 }
 
+const insertPlans = insertRows('plans', [
+  'id',
+  'organisation',
+  'source_system',
+  'source_plan_id',
+  'unit_id',
+  'law',
+  'service_type',
+  'current_version',
+  'status',
+  'person_index',
+  'created_at',
+  'updated_at',
+]);
+
 /**
  * The insert of a new plan row, to send with the push's other writes (PendingWrites). A
  * concurrent first push of the same plan makes it fail on plans_source_key: see
  * isPlanSourceKeyConflict.
  */
-export function planInsert(db: Executor, plan: PlanRow) {
-  return db.insertInto('plans').values(plan);
+export function planInsert(plan: PlanRow): Write {
+  return insertPlans([plan]);
 }
 
 /** True for the error of a plan insert that lost to a concurrent insert of the same plan. */
@@ -92,9 +110,19 @@ export type PlanUpdate = Pick<
   'unit_id' | 'law' | 'service_type' | 'current_version' | 'status' | 'person_index' | 'updated_at'
 >;
 
+const updatePlans = updateRows('plans', 'id', [
+  'unit_id',
+  'law',
+  'service_type',
+  'current_version',
+  'status',
+  'person_index',
+  'updated_at',
+]);
+
 /** The update of a plan row after a push, to send with the push's other writes (PendingWrites). */
-export function planUpdate(db: Executor, id: string, update: PlanUpdate) {
-  return db.updateTable('plans').set(update).where('id', '=', id);
+export function planUpdate(id: string, update: PlanUpdate): Write {
+  return updatePlans([{ id, ...update }]);
 }
 
 export async function findPlan(db: Executor, organisation: string, id: string): Promise<PlanRow | undefined> {
@@ -111,24 +139,37 @@ export interface NewPlanVersion {
   version: number;
   contentHash: string;
   document: Buffer;
-  warnings: unknown;
+  warnings: readonly FieldIssue[];
   sourceSystem: string;
   pushedBy: string;
   createdAt: Date;
 }
 
+const insertPlanVersions = insertRows('plan_versions', [
+  'plan_id',
+  'version',
+  'content_hash',
+  'document',
+  'warnings',
+  'source_system',
+  'pushed_by',
+  'created_at',
+]);
+
 /** The insert of a new version, to send with the push's other writes (PendingWrites). */
-export function planVersionInsert(db: Executor, v: NewPlanVersion) {
-  return db.insertInto('plan_versions').values({
-    plan_id: v.planId,
-    version: v.version,
-    content_hash: v.contentHash,
-    document: v.document,
-    warnings: JSON.stringify(v.warnings),
-    source_system: v.sourceSystem,
-    pushed_by: v.pushedBy,
-    created_at: v.createdAt,
-  });
+export function planVersionInsert(v: NewPlanVersion): Write {
+  return insertPlanVersions([
+    {
+      plan_id: v.planId,
+      version: v.version,
+      content_hash: v.contentHash,
+      document: bytea(v.document),
+      warnings: v.warnings,
+      source_system: v.sourceSystem,
+      pushed_by: v.pushedBy,
+      created_at: v.createdAt,
+    },
+  ]);
 }
 
 export async function findPlanVersion(
