@@ -28,8 +28,32 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: () => dropWhenIdle(adminUrl, name),
   };
+}
+
+/**
+ * Drops the database once its sessions are gone: pg's pools resolve end() before their
+ * sockets close, and a forced drop at once terminates those clients mid-goodbye, an uncaught
+ * error in the benchmark process. What is left after ten seconds is forced.
+ */
+async function dropWhenIdle(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 10_000;
+    const sessions = async () =>
+      (
+        await client.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        )
+      ).rows[0]?.n;
+    while ((await sessions()) !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(url: string, statement: string): Promise<void> {
