@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceContext } from '../../../src/app.js';
 import { createClient } from '../../../src/services/clients.service.js';
+import { CHROMIUM, chromiumRunnable } from '../../helpers/chromium.js';
 import {
   isolatedTestApp,
   loopbackReceiver,
@@ -15,11 +15,7 @@ import {
   waitFor,
 } from './support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// In CI the browser must be there (the CI script installs it); elsewhere its absence skips, loudly.
-const runnable = existsSync(CHROMIUM) || Boolean(process.env.CI);
-if (!runnable)
-  console.warn(`dashboard browser test skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+const runnable = chromiumRunnable('dashboard browser test');
 
 const ORG = '0180';
 let t: Awaited<ReturnType<typeof isolatedTestApp>>;

@@ -1,6 +1,7 @@
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOf, bearer, createTestApp, type TestApp, uniqueOrganisation } from '../../helpers/app.js';
+import { CHROMIUM, chromiumRunnable } from '../../helpers/chromium.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
 
 let t: TestApp;
@@ -178,25 +179,28 @@ describe('headers, CORS and timeouts', () => {
     }
   });
 
-  it('still renders the API documentation in a real browser under its CSP', async () => {
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-    try {
-      const page = await browser.newPage();
-      const violations: string[] = [];
-      page.on('console', (message) => {
-        // Inline style attributes are swagger-ui's own policy's business (staticCSP); scripts blocked would break the page.
-        if (/Content Security Policy/i.test(message.text()) && !/inline style/i.test(message.text())) {
-          violations.push(message.text());
-        }
-      });
-      await page.goto(`${address}/docs`);
-      await page.waitForSelector('.swagger-ui .info .title', { timeout: 15_000 });
-      expect(await page.textContent('.swagger-ui .info .title')).toContain('planbrygga');
-      expect(await page.locator('.opblock').count()).toBeGreaterThan(5);
-      expect(violations).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+  it.runIf(chromiumRunnable('API documentation browser test'))(
+    'still renders the API documentation in a real browser under its CSP',
+    async () => {
+      const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      try {
+        const page = await browser.newPage();
+        const violations: string[] = [];
+        page.on('console', (message) => {
+          // Inline style attributes are swagger-ui's own policy's business (staticCSP); scripts blocked would break the page.
+          if (/Content Security Policy/i.test(message.text()) && !/inline style/i.test(message.text())) {
+            violations.push(message.text());
+          }
+        });
+        await page.goto(`${address}/docs`);
+        await page.waitForSelector('.swagger-ui .info .title', { timeout: 15_000 });
+        expect(await page.textContent('.swagger-ui .info .title')).toContain('planbrygga');
+        expect(await page.locator('.opblock').count()).toBeGreaterThan(5);
+        expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
