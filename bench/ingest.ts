@@ -1,7 +1,8 @@
 // Ingest: plans/s through the real HTTP API (POST /v1/plans on a real socket) against bare
 // `pg` inserts of the same rows, both at the same concurrency. Goal: ratio ≥ 0.5.
 // Also measured in the same run, as the floor any HTTP service has on this machine: a bare
-// fastify route in its own process that inserts the same rows for each pushed body.
+// fastify route in its own process that inserts the same rows for each pushed body. The three
+// take turns in ten slices after their warm-ups, so drift in machine load weighs on each alike.
 // npm run bench -- ingest [--count 2000] [--concurrency 50] [--warmup 200]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,12 +12,12 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Plan } from '../src/domain/plan.js';
 import { createPoster } from './support/http-client.js';
-import { formatRate, type LoadResult, runConcurrently } from './support/load.js';
+import { alternated, formatRate, type LoadResult, runConcurrently } from './support/load.js';
 import { integerOptions } from './support/options.js';
 import { capturePlanRows, insertPlanCopy, type TableRows } from './support/plan-rows.js';
 import { deleteRedisKeys } from './support/redis-keys.js';
 import { createScratchDatabase } from './support/scratch-database.js';
-import { runCli, startServer } from './support/server.js';
+import { type RunningServer, runCli, startServer } from './support/server.js';
 
 const EXAMPLE = new URL('../../examples/canonical/lss-gruppbostad-elias.json', import.meta.url);
 const BARE_SERVER = fileURLToPath(new URL('./support/bare-server.js', import.meta.url));
@@ -39,82 +40,65 @@ export async function run(args: string[]): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   };
   console.log(`ingest: ${opts.count} new plans, ${opts.concurrency} concurrent, database ${db.name}`);
+  const pool = new pg.Pool({ connectionString: db.url, max: opts.concurrency });
+  const servers: RunningServer[] = [];
   try {
-    const api = await measureApi(env, example, opts);
-    const pool = new pg.Pool({ connectionString: db.url, max: opts.concurrency });
+    const org = example.plan.municipalityCode;
+    const key = await runCli(
+      ['clients', 'create', '--name', 'bench', '--org', org, '--scopes', 'plans:write'],
+      env,
+    );
+    const api = await startServer(['serve', '--no-workers'], env);
+    servers.push(api);
+    const apiClient = createPoster(api.baseUrl, opts.concurrency);
+    const pushToApi = pusher(apiClient, { authorization: `Bearer ${key}` }, example);
+    // The API's first pushes: what they stored is what the baseline and the floor copy.
+    await runConcurrently(opts.warmup, opts.concurrency, (i) => pushToApi(`template-${i}`));
+    const template = await planTemplate(pool, opts.warmup, 'template-0');
+    const floor = await startBareServer(env, template);
+    servers.push(floor);
+    const floorClient = createPoster(floor.baseUrl, opts.concurrency);
+    const pushToFloor = pusher(floorClient, {}, example);
     try {
-      const template = await planTemplate(pool, opts.count + opts.warmup);
-      const raw = await measureRaw(pool, template, opts);
-      const floor = await measureBareRoute(env, example, template, opts);
-      report(api, raw, floor, template);
+      const rates = await alternated(opts, {
+        api: (i) => pushToApi(`api-${i}`),
+        raw: (i) => insertPlanCopy(pool, template.rows, `raw-${i}`),
+        floor: (i) => pushToFloor(`floor-${i}`),
+      });
+      report(rates, template);
     } finally {
-      await pool.end();
+      apiClient.close();
+      floorClient.close();
     }
   } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await pool.end();
     await db.drop();
     await deleteRedisKeys(process.env.REDIS_URL || 'redis://127.0.0.1:6379', redisKeyPrefix);
   }
 }
 
-/** Pushes plans through the API; every push has its own source plan id, so each is a real insert. */
-async function measureApi(env: NodeJS.ProcessEnv, example: Plan, opts: Options): Promise<LoadResult> {
-  const org = example.plan.municipalityCode;
-  const key = await runCli(
-    ['clients', 'create', '--name', 'bench', '--org', org, '--scopes', 'plans:write'],
-    env,
-  );
-  const server = await startServer(['serve', '--no-workers'], env);
-  try {
-    return await pushAll(server.baseUrl, { authorization: `Bearer ${key}` }, example, 'api', opts);
-  } finally {
-    await server.stop();
-  }
-}
-
-/** The floor: the same pushes to a bare fastify route that inserts the baseline's rows (bench/support/bare-server.ts). */
-async function measureBareRoute(
-  env: NodeJS.ProcessEnv,
-  example: Plan,
-  template: Template,
-  opts: Options,
-): Promise<LoadResult> {
+/** The floor: a bare fastify route that inserts the baseline's rows for each pushed body (bench/support/bare-server.ts). */
+async function startBareServer(env: NodeJS.ProcessEnv, template: Template): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'planbrygga-bench-'));
   const templateFile = join(dir, 'template.json');
   writeFileSync(templateFile, JSON.stringify(template.rows));
-  const server = await startServer([], { ...env, BARE_TEMPLATE: templateFile }, BARE_SERVER);
   try {
-    return await pushAll(server.baseUrl, {}, example, 'floor', opts);
+    return await startServer([], { ...env, BARE_TEMPLATE: templateFile }, BARE_SERVER);
   } finally {
-    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Warm-up, then the timed run: `count` pushes of the example, each with its own source plan id. */
-async function pushAll(
-  baseUrl: string,
-  headers: Record<string, string>,
-  example: Plan,
-  prefix: string,
-  opts: Options,
-): Promise<LoadResult> {
-  const client = createPoster(baseUrl, opts.concurrency);
+/** Pushes the example with the given source plan id, so every push is a new plan (201). */
+function pusher(client: ReturnType<typeof createPoster>, headers: Record<string, string>, example: Plan) {
   const withType = { ...headers, 'content-type': 'application/json' };
-  const bodies = (batch: string, n: number) =>
-    Array.from({ length: n }, (_, i) =>
-      Buffer.from(JSON.stringify({ ...example, plan: { ...example.plan, sourcePlanId: `${batch}-${i}` } })),
-    );
-  const push = (batch: Buffer[]) => async (i: number) => {
-    const res = await client.post('/v1/plans', batch[i]!, withType);
+  return async (sourcePlanId: string): Promise<void> => {
+    const body = Buffer.from(JSON.stringify({ ...example, plan: { ...example.plan, sourcePlanId } }));
+    const res = await client.post('/v1/plans', body, withType);
     if (res.status !== 201)
       throw new Error(`POST /v1/plans answered ${res.status}: ${res.body.slice(0, 500)}`);
   };
-  try {
-    await runConcurrently(opts.warmup, opts.concurrency, push(bodies(`${prefix}-warmup`, opts.warmup)));
-    return await runConcurrently(opts.count, opts.concurrency, push(bodies(prefix, opts.count)));
-  } finally {
-    client.close();
-  }
 }
 
 interface Template {
@@ -124,7 +108,7 @@ interface Template {
 }
 
 /** The rows the service wrote for one of its plans, to be copied by the baseline. */
-async function planTemplate(pool: pg.Pool, pushed: number): Promise<Template> {
+async function planTemplate(pool: pg.Pool, pushed: number, sampleSourcePlanId: string): Promise<Template> {
   const client = await pool.connect();
   try {
     const { rows: tables } = await client.query<{ name: string }>(
@@ -138,7 +122,8 @@ async function planTemplate(pool: pg.Pool, pushed: number): Promise<Template> {
       if (Number(rows[0]!.n) > 0) perPlan.set(name, Number(rows[0]!.n) / pushed);
     }
     const { rows: sample } = await client.query<{ id: string }>(
-      `SELECT id FROM plans WHERE source_plan_id = 'api-0'`,
+      'SELECT id FROM plans WHERE source_plan_id = $1',
+      [sampleSourcePlanId],
     );
     const rows = await capturePlanRows(client, sample[0]!.id, [...perPlan.keys()]);
     return { rows: rows.filter((t) => t.rows.length > 0), perPlan };
@@ -147,13 +132,8 @@ async function planTemplate(pool: pg.Pool, pushed: number): Promise<Template> {
   }
 }
 
-async function measureRaw(pool: pg.Pool, template: Template, opts: Options): Promise<LoadResult> {
-  const insert = (prefix: string) => (i: number) => insertPlanCopy(pool, template.rows, `${prefix}-${i}`);
-  await runConcurrently(opts.warmup, opts.concurrency, insert('raw-warmup'));
-  return runConcurrently(opts.count, opts.concurrency, insert('raw'));
-}
-
-function report(api: LoadResult, raw: LoadResult, floor: LoadResult, template: Template): void {
+function report(rates: Record<'api' | 'raw' | 'floor', LoadResult>, template: Template): void {
+  const { api, raw, floor } = rates;
   const perPlan = [...template.perPlan].map(([table, n]) => `${table} ${n.toFixed(2)}`).join(', ');
   console.log(`  service wrote per plan: ${perPlan}`);
   const copied = template.rows.map((t) => `${t.table} ${t.rows.length}`).join(', ');

@@ -3,9 +3,9 @@
 // npm run bench -- translate [--count 2000] [--warmup 200]
 // The tasks run in alternating slices after a warm-up, each with the same count and inputs.
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import xml2js from 'xml2js';
 import { formatAdapters } from '../adapters/index.js';
+import { alternated } from './support/load.js';
 import { integerOptions } from './support/options.js';
 
 const FIXTURES = ['lss-gruppbostad-elias', 'hemtjanst-astrid'].map(
@@ -50,42 +50,13 @@ export async function run(args: string[]): Promise<void> {
     parseOnly: async (i) => void procapita.parse(documents[i % documents.length]!),
     renderOnly: async (i) => void lifecare.render(plans[i % plans.length]!, context),
   });
-  console.log(`  adapters (parse + render): ${rates.adapter.toFixed(0)} conversions/s`);
+  console.log(`  adapters (parse + render): ${rates.adapter.perSecond.toFixed(0)} conversions/s`);
   console.log(
-    `    procapita parse alone: ${rates.parseOnly.toFixed(0)}/s, lifecare render alone: ${rates.renderOnly.toFixed(0)}/s`,
+    `    procapita parse alone: ${rates.parseOnly.perSecond.toFixed(0)}/s, lifecare render alone: ${rates.renderOnly.perSecond.toFixed(0)}/s`,
   );
-  console.log(`  bare xml2js parseStringPromise: ${rates.bare.toFixed(0)} parses/s`);
-  const ratio = rates.adapter / rates.bare;
+  console.log(`  bare xml2js parseStringPromise: ${rates.bare.perSecond.toFixed(0)} parses/s`);
+  const ratio = rates.adapter.perSecond / rates.bare.perSecond;
   console.log(
     `  ratio adapters/xml2js: ${ratio.toFixed(2)} (goal ≥ ${GOAL}) ${ratio >= GOAL ? 'met' : 'NOT met'}`,
   );
-}
-
-const ROUNDS = 10;
-
-/**
- * Rates per second of each task over the same inputs and iteration count. Every task is warmed
- * up first; then the tasks take turns in ROUNDS slices, so that a change in machine load during
- * the run weighs on all of them alike instead of on whichever happened to run then.
- */
-async function alternated<K extends string>(
-  opts: { count: number; warmup: number },
-  tasks: Record<K, (i: number) => Promise<void>>,
-): Promise<Record<K, number>> {
-  const names = Object.keys(tasks) as K[];
-  for (const name of names) for (let i = 0; i < opts.warmup; i++) await tasks[name](i);
-  const elapsed = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
-  const done = Object.fromEntries(names.map((name) => [name, 0])) as Record<K, number>;
-  for (let round = 0; round < ROUNDS; round++) {
-    const slice = Math.ceil((opts.count * (round + 1)) / ROUNDS) - Math.ceil((opts.count * round) / ROUNDS);
-    for (const name of names) {
-      const started = performance.now();
-      for (let n = 0; n < slice; n++) await tasks[name](done[name]++);
-      elapsed[name] += performance.now() - started;
-    }
-  }
-  return Object.fromEntries(names.map((name) => [name, done[name] / (elapsed[name] / 1000)])) as Record<
-    K,
-    number
-  >;
 }
