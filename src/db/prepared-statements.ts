@@ -1,10 +1,4 @@
-import type {
-  CompiledQuery,
-  PostgresCursor,
-  PostgresPool,
-  PostgresPoolClient,
-  PostgresQueryResult,
-} from 'kysely';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import type pg from 'pg';
 
 /**
@@ -27,12 +21,6 @@ const MAX_PREPARED = 200;
 export function preparedStatement(text: string): string {
   if (!names.has(text) && names.size < MAX_PREPARED) names.set(text, `planbrygga_${names.size + 1}`);
   return text;
-}
-
-/** A compiled kysely query, marked to be sent prepared: for `executeQuery`. */
-export function prepared<Row>(query: CompiledQuery<Row>): CompiledQuery<Row> {
-  preparedStatement(query.sql);
-  return query;
 }
 
 /** A pooled connection that sends marked statements by name; node-postgres parses a named statement on a connection once, then only binds and executes it. */

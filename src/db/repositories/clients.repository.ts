@@ -1,5 +1,5 @@
+import { compiledOnce } from '../compiled-once.js';
 import type { Executor } from '../database.js';
-import { prepared } from '../prepared-statements.js';
 import type { ClientRow } from '../schema.js';
 
 export interface NewClient {
@@ -24,16 +24,18 @@ export async function insertClient(db: Executor, client: NewClient): Promise<Cli
     .executeTakeFirstOrThrow();
 }
 
-/** Every request's first read, so it is sent prepared, with its columns named (prepared-statements.ts). */
+/** Every request's first read: compiled once and sent prepared, with its columns named (prepared-statements.ts). */
+const findActiveByKeyHash = compiledOnce((db: Executor, keyHash: string) =>
+  db
+    .selectFrom('clients')
+    .select(['id', 'name', 'organisation', 'scopes', 'key_hash', 'created_at', 'revoked_at'])
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null),
+);
+
 export async function findActiveClientByKeyHash(
   db: Executor,
   keyHash: string,
 ): Promise<ClientRow | undefined> {
-  const query = db
-    .selectFrom('clients')
-    .select(['id', 'name', 'organisation', 'scopes', 'key_hash', 'created_at', 'revoked_at'])
-    .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null);
-  const { rows } = await db.executeQuery(prepared(query.compile()));
-  return rows[0];
+  return (await findActiveByKeyHash(db, keyHash))[0];
 }

@@ -7,8 +7,8 @@ import {
   destinationFromJson,
 } from '../../jobs/destinations.repository.js';
 import { jobTables } from '../../jobs/outbox.repository.js';
+import { compiledOnce } from '../compiled-once.js';
 import type { Executor, Tx } from '../database.js';
-import { prepared } from '../prepared-statements.js';
 import type { Database, PlanRow, PlanVersionRow } from '../schema.js';
 import { bytea, insertRows, updateRows, type Write } from '../writes.js';
 import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
@@ -37,27 +37,33 @@ export interface PushReads {
   destinations: Destination[];
 }
 
+const readPushRows = compiledOnce(
+  (db: Executor, organisation: string, sourceSystem: string, sourcePlanId: string, unitId: string) => {
+    const locked = db
+      .selectFrom('plans')
+      .leftJoin('plan_versions', (join) =>
+        join
+          .onRef('plan_versions.plan_id', '=', 'plans.id')
+          .onRef('plan_versions.version', '=', 'plans.current_version'),
+      )
+      .selectAll('plans')
+      .select(['plan_versions.content_hash', 'plan_versions.version as hashed_version'])
+      .where('plans.organisation', '=', organisation)
+      .where('plans.source_system', '=', sourceSystem)
+      .where('plans.source_plan_id', '=', sourcePlanId)
+      .forUpdate('plans');
+    // One result row of three JSON values, whatever the tables' columns: safe to keep prepared.
+    return db.selectNoFrom([
+      jsonObjectFrom(locked).as('plan'),
+      jsonArrayFrom(policiesForQuery(db, organisation, unitId)).as('policies'),
+      jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(db), organisation)).as('destinations'),
+    ]);
+  },
+);
+
 export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): Promise<PushReads> {
-  const locked = trx
-    .selectFrom('plans')
-    .leftJoin('plan_versions', (join) =>
-      join
-        .onRef('plan_versions.plan_id', '=', 'plans.id')
-        .onRef('plan_versions.version', '=', 'plans.current_version'),
-    )
-    .selectAll('plans')
-    .select(['plan_versions.content_hash', 'plan_versions.version as hashed_version'])
-    .where('plans.organisation', '=', key.organisation)
-    .where('plans.source_system', '=', key.sourceSystem)
-    .where('plans.source_plan_id', '=', key.sourcePlanId)
-    .forUpdate('plans');
-  const query = trx.selectNoFrom([
-    jsonObjectFrom(locked).as('plan'),
-    jsonArrayFrom(policiesForQuery(trx, key.organisation, unitId)).as('policies'),
-    jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(trx), key.organisation)).as('destinations'),
-  ]);
-  // Every push sends it: prepared (its one result row is three JSON values, whatever the columns).
-  const read = (await trx.executeQuery(prepared(query.compile()))).rows[0]!;
+  const [read] = await readPushRows(trx, key.organisation, key.sourceSystem, key.sourcePlanId, unitId);
+  if (!read) throw new Error('the push read returns one row');
   let found: PushReads['found'];
   if (read.plan) {
     const { content_hash, hashed_version, created_at, updated_at, ...rest } = read.plan;
