@@ -23,8 +23,6 @@ const EXAMPLE = new URL('../../examples/canonical/lss-gruppbostad-elias.json', i
 const BARE_SERVER = fileURLToPath(new URL('./support/bare-server.js', import.meta.url));
 const GOAL = 0.5;
 
-type Options = { count: number; concurrency: number; warmup: number };
-
 export async function run(args: string[]): Promise<void> {
   const opts = integerOptions(args, { count: 2000, concurrency: 50, warmup: 200 });
   const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Plan;

@@ -145,7 +145,7 @@ export async function advanceLifecycle(
   const { row, current, by, now } = params;
   const today = params.today ?? stockholmDate(now);
   const known = params.known ?? (await readRecords(trx, ctx, row, current.plan));
-  const signatures = await recordDocumentSignatures(trx, ctx, pending, params, known.signatures);
+  const signatures = recordDocumentSignatures(ctx, pending, params, known.signatures);
   const { resolved, submissions } = known;
   const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
   const assessment = assessPlan(input, today);
@@ -195,13 +195,12 @@ export async function advanceLifecycle(
  * Records the signatures the current version's document carries that are not recorded yet,
  * and returns every signature of the plan. `recorded` is what the caller read under the lock.
  */
-async function recordDocumentSignatures(
-  trx: Tx,
+function recordDocumentSignatures(
   ctx: ServiceContext,
   pending: PendingWrites,
   params: { row: Pick<PlanRow, 'id'>; current: CurrentVersion; by: Actor; now: Date },
   recorded: StoredSignature[],
-): Promise<StoredSignature[]> {
+): StoredSignature[] {
   const { row, current, by, now } = params;
   const fromDocument = documentSignaturesToRecord(current.plan, current.signedContentHash, recorded);
   pending.add(
