@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { PlanRow } from '../../src/db/schema.js';
 import { luhnCheckDigit } from '../../src/domain/identity-number.js';
 
 /**
@@ -82,5 +84,27 @@ export function validPlan(overrides: { municipalityCode?: string; sourcePlanId?:
       { role: 'person', signed: true, name: 'Ingegerd Vallström', date: '2025-01-17', method: 'paper' },
       { role: 'unit_manager', signed: true, name: 'Maria Lund', date: '2025-01-17', method: 'siths' },
     ],
+  };
+}
+
+/**
+ * A plan row as stored before its first version (version 0, draft), for tests of the store
+ * itself. The overdue scanner, which other test files run over the whole database, skips it.
+ */
+export function planRow(organisation: string, sourcePlanId: string): PlanRow {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    organisation,
+    source_system: 'canonical',
+    source_plan_id: sourcePlanId,
+    unit_id: 'U1',
+    law: 'SoL',
+    service_type: 'HEMTJANST',
+    current_version: 0,
+    status: 'draft',
+    person_index: '',
+    created_at: now,
+    updated_at: now,
   };
 }

@@ -4,8 +4,8 @@ import { PendingWrites } from '../../src/db/pending-writes.js';
 import { planStateUpdate } from '../../src/db/repositories/lifecycle.repository.js';
 import { appendPlanChanges } from '../../src/db/repositories/plan-changes.repository.js';
 import { planInsert } from '../../src/db/repositories/plans.repository.js';
-import type { PlanRow } from '../../src/db/schema.js';
 import { createTestApp, type TestApp, uniqueOrganisation } from '../helpers/app.js';
+import { planRow } from '../helpers/plans.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,24 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-function planRow(organisation: string, sourcePlanId: string): PlanRow {
-  const now = new Date();
-  return {
-    id: randomUUID(),
-    organisation,
-    source_system: 'canonical',
-    source_plan_id: sourcePlanId,
-    unit_id: 'U1',
-    law: 'SoL',
-    service_type: 'HEMTJANST',
-    current_version: 0,
-    status: 'draft',
-    person_index: '',
-    created_at: now,
-    updated_at: now,
-  };
-}
 
 describe('PendingWrites', () => {
   it('sends every pending write with the change-feed append as one statement, and returns the ids in order', async () => {

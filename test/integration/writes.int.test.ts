@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceContext } from '../../src/app.js';
@@ -8,6 +7,7 @@ import type { PlanRow } from '../../src/db/schema.js';
 import { bytea, deleteRows, executeWrite, insertRows, updateRows } from '../../src/db/writes.js';
 import { createClient } from '../../src/services/clients.service.js';
 import { createTestApp, type TestApp, uniqueOrganisation } from '../helpers/app.js';
+import { planRow } from '../helpers/plans.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -23,23 +23,15 @@ const client = (organisation: string) => ({
   scopes: ['plans:write' as const],
 });
 
-// At version 0, as a plan is before its first version: the overdue scanner, which other test
-// files run over the whole database, leaves such plans alone (their versions here are raw bytes).
+// Version 0 (planRow): the plans' versions here are raw bytes, which the overdue scanner,
+// run over the whole database by other test files, must not try to open.
 async function storedPlan(sourcePlanId: string): Promise<PlanRow> {
-  const now = new Date('2026-03-29T00:59:59.123Z');
+  const created = new Date('2026-03-29T00:59:59.123Z');
   const plan: PlanRow = {
-    id: randomUUID(),
-    organisation: await uniqueOrganisation(t.deps),
-    source_system: 'canonical',
-    source_plan_id: sourcePlanId,
-    unit_id: 'U1',
-    law: 'SoL',
-    service_type: 'HEMTJANST',
-    current_version: 0,
-    status: 'draft',
+    ...planRow(await uniqueOrganisation(t.deps), sourcePlanId),
     person_index: 'index',
-    created_at: now,
-    updated_at: now,
+    created_at: created,
+    updated_at: created,
   };
   await executeWrite(t.deps.db, planInsert(plan));
   return plan;

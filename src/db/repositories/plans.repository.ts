@@ -81,19 +81,24 @@ export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): 
   };
 }
 
-const insertPlans = insertRows('plans', [
-  'id',
-  'organisation',
-  'source_system',
-  'source_plan_id',
+/** What a push sets on a plan row, new or existing. */
+const PUSHED_COLUMNS = [
   'unit_id',
   'law',
   'service_type',
   'current_version',
   'status',
   'person_index',
-  'created_at',
   'updated_at',
+] as const;
+
+const insertPlans = insertRows('plans', [
+  'id',
+  'organisation',
+  'source_system',
+  'source_plan_id',
+  'created_at',
+  ...PUSHED_COLUMNS,
 ]);
 
 /**
@@ -111,20 +116,9 @@ export function isPlanSourceKeyConflict(error: unknown): boolean {
   return e?.code === '23505' && e.constraint === 'plans_source_key';
 }
 
-export type PlanUpdate = Pick<
-  PlanRow,
-  'unit_id' | 'law' | 'service_type' | 'current_version' | 'status' | 'person_index' | 'updated_at'
->;
+export type PlanUpdate = Pick<PlanRow, (typeof PUSHED_COLUMNS)[number]>;
 
-const updatePlans = updateRows('plans', 'id', [
-  'unit_id',
-  'law',
-  'service_type',
-  'current_version',
-  'status',
-  'person_index',
-  'updated_at',
-]);
+const updatePlans = updateRows('plans', 'id', PUSHED_COLUMNS);
 
 /** The update of a plan row after a push, to send with the push's other writes (PendingWrites). */
 export function planUpdate(id: string, update: PlanUpdate): Write {
