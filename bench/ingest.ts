@@ -49,19 +49,22 @@ export async function run(args: string[]): Promise<void> {
     const api = await startServer(['serve', '--no-workers'], env);
     servers.push(api);
     const apiClient = createPoster(api.baseUrl, opts.concurrency);
-    const pushToApi = pusher(apiClient, { authorization: `Bearer ${key}` }, example);
+    const apiHeaders = { authorization: `Bearer ${key}` };
+    const calls = opts.warmup + opts.count;
     // The API's first pushes: what they stored is what the baseline and the floor copy.
-    await runConcurrently(opts.warmup, opts.concurrency, (i) => pushToApi(`template-${i}`));
+    const pushTemplate = pusher(apiClient, apiHeaders, example, 'template', opts.warmup);
+    await runConcurrently(opts.warmup, opts.concurrency, pushTemplate);
     const template = await planTemplate(pool, opts.warmup, 'template-0');
     const floor = await startBareServer(env, template);
     servers.push(floor);
     const floorClient = createPoster(floor.baseUrl, opts.concurrency);
-    const pushToFloor = pusher(floorClient, {}, example);
+    const pushToApi = pusher(apiClient, apiHeaders, example, 'api', calls);
+    const pushToFloor = pusher(floorClient, {}, example, 'floor', calls);
     try {
       const rates = await alternated(opts, {
-        api: (i) => pushToApi(`api-${i}`),
+        api: pushToApi,
         raw: (i) => insertPlanCopy(pool, template.rows, `raw-${i}`),
-        floor: (i) => pushToFloor(`floor-${i}`),
+        floor: pushToFloor,
       });
       report(rates, template);
     } finally {
@@ -88,12 +91,23 @@ async function startBareServer(env: NodeJS.ProcessEnv, template: Template): Prom
   }
 }
 
-/** Pushes the example with the given source plan id, so every push is a new plan (201). */
-function pusher(client: ReturnType<typeof createPoster>, headers: Record<string, string>, example: Plan) {
+/**
+ * Push `i` of `count`: the example with source plan id `<prefix>-<i>`, so every push is a new
+ * plan (201). The bodies are made before any is timed.
+ */
+function pusher(
+  client: ReturnType<typeof createPoster>,
+  headers: Record<string, string>,
+  example: Plan,
+  prefix: string,
+  count: number,
+) {
   const withType = { ...headers, 'content-type': 'application/json' };
-  return async (sourcePlanId: string): Promise<void> => {
-    const body = Buffer.from(JSON.stringify({ ...example, plan: { ...example.plan, sourcePlanId } }));
-    const res = await client.post('/v1/plans', body, withType);
+  const bodies = Array.from({ length: count }, (_, i) =>
+    Buffer.from(JSON.stringify({ ...example, plan: { ...example.plan, sourcePlanId: `${prefix}-${i}` } })),
+  );
+  return async (i: number): Promise<void> => {
+    const res = await client.post('/v1/plans', bodies[i]!, withType);
     if (res.status !== 201)
       throw new Error(`POST /v1/plans answered ${res.status}: ${res.body.slice(0, 500)}`);
   };

@@ -1,7 +1,5 @@
-import { CompiledQuery } from 'kysely';
 import type { Tx } from './database.js';
-import { preparedStatement } from './prepared-statements.js';
-import { executeWrite, type Write } from './writes.js';
+import { type Write, writesStatement } from './writes.js';
 
 /**
  * Writes a transaction has decided on and that nothing in it reads back, held until the
@@ -30,11 +28,7 @@ export class PendingWrites {
     const writes = this.#writes.splice(0);
     const main = last ?? writes.pop();
     if (!main) return [];
-    if (writes.length === 0) return executeWrite<Row>(trx, main);
-    const ctes = writes.map((write, i) => `pending_${i} as (${write.text.replace('$rows', `$${i + 1}`)})`);
-    const text = `with ${ctes.join(', ')} ${main.text.replace('$rows', `$${writes.length + 1}`)}`;
-    const parameters = [...writes.map((write) => write.rows), main.rows];
-    return (await trx.executeQuery<Row>(CompiledQuery.raw(preparedStatement(text), parameters))).rows;
+    return (await trx.executeQuery(writesStatement<Row>(writes, main))).rows;
   }
 }
 

@@ -23,7 +23,10 @@ export function preparedStatement(text: string): string {
   return text;
 }
 
-/** A pooled connection that sends marked statements by name; node-postgres parses a named statement on a connection once, then only binds and executes it. */
+/**
+ * A pooled connection that sends marked statements by name: node-postgres parses a named
+ * statement on a connection once, then only binds and executes it.
+ */
 class PreparingClient implements PostgresPoolClient {
   constructor(private readonly client: pg.PoolClient) {}
 

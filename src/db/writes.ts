@@ -87,10 +87,21 @@ export function bytea(bytes: Buffer): string {
   return `\\x${bytes.toString('hex')}`;
 }
 
-/** Runs one write on its own, as a prepared statement, and returns the rows of its `returning`. */
+/**
+ * The one statement that sends `writes` as data-modifying CTEs ending in `main` (whose
+ * `returning` rows it returns), each write's rows its own parameter; marked to be sent prepared.
+ */
+export function writesStatement<Row>(writes: readonly Write[], main: Write): CompiledQuery<Row> {
+  const numbered = (write: Write, i: number) => write.text.replace('$rows', `$${i + 1}`);
+  const ctes = writes.map((write, i) => `pending_${i} as (${numbered(write, i)})`);
+  const last = numbered(main, writes.length);
+  const text = ctes.length === 0 ? last : `with ${ctes.join(', ')} ${last}`;
+  return CompiledQuery.raw(preparedStatement(text), [...writes.map((write) => write.rows), main.rows]);
+}
+
+/** Runs one write on its own and returns the rows of its `returning`. */
 export async function executeWrite<Row>(db: Executor, write: Write): Promise<Row[]> {
-  const text = preparedStatement(write.text.replace('$rows', '$1'));
-  return (await db.executeQuery<Row>(CompiledQuery.raw(text, [write.rows]))).rows;
+  return (await db.executeQuery(writesStatement<Row>([], write))).rows;
 }
 
 function quote(identifier: string): string {

@@ -4,7 +4,7 @@ import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor, Tx } from '../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../db/lifecycle-schema.js';
 import type { Database, PlanVersionRow } from '../db/schema.js';
-import { insertRows, type Write } from '../db/writes.js';
+import { insertRows } from '../db/writes.js';
 import {
   type DestinationSecretCodec,
   type DestinationWithSecret,
@@ -38,7 +38,7 @@ export function newSubmissionRows(rows: readonly NewSubmission[]): SubmissionRow
   }));
 }
 
-const insertSubmissions = insertRows('submissions', [
+export const submissionsInsert = insertRows('submissions', [
   'id',
   'plan_id',
   'version',
@@ -49,10 +49,6 @@ const insertSubmissions = insertRows('submissions', [
   'delivered_at',
   'acknowledged_at',
 ]);
-
-export function submissionsInsert(rows: readonly SubmissionRow[]): Write | undefined {
-  return insertSubmissions(rows);
-}
 
 export async function findSubmission(db: Executor, id: string): Promise<SubmissionRow | undefined> {
   return db.selectFrom('submissions').selectAll().where('id', '=', id).executeTakeFirst();
