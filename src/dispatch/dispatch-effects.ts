@@ -7,7 +7,7 @@
 import type { Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
 import type { PendingWrites } from '../db/pending-writes.js';
-import { type AppendedPlanChange, appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
+import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import type { Database, PlanRow } from '../db/schema.js';
 import type { Job } from '../jobs/catalogue.js';
 import { type Destination, listActiveDestinations } from '../jobs/destinations.repository.js';
@@ -42,8 +42,8 @@ export function jobRequestId(requestId: string | null | undefined): string | und
 export interface AfterChanges {
   /** The plan row as it stands after the change, locked by the caller's transaction. */
   row: PlanRow;
-  /** The change-feed rows the caller has just appended in this transaction, in order. */
-  appended: readonly AppendedPlanChange[];
+  /** The change-feed rows the caller has just appended to `pending`, in order. */
+  changes: readonly NewPlanChange[];
   /** The lifecycle of the row's current version as the change left it. */
   snapshot: LifecycleSnapshot;
   requestId: string | null;
@@ -61,16 +61,16 @@ export async function dispatchAfterChanges(
   pending: PendingWrites,
   params: AfterChanges,
 ): Promise<void> {
-  const { row, appended, snapshot } = params;
-  if (appended.length === 0 || row.current_version === 0) return;
+  const { row, changes, snapshot } = params;
+  if (changes.length === 0 || row.current_version === 0) return;
   if (snapshot.current.version !== row.current_version) {
     throw new Error('dispatch was given the lifecycle of another version than the current one');
   }
   const requestId = jobRequestId(params.requestId);
   const reached = new Set(
-    appended.flatMap((c) => (c.kind === 'status_changed' && c.detail?.to ? [c.detail.to] : [])),
+    changes.flatMap((c) => (c.kind === 'status_changed' && c.detail?.to ? [c.detail.to] : [])),
   );
-  const newVersion = appended.some((c) => c.kind === 'plan_created' || c.kind === 'version_created');
+  const newVersion = changes.some((c) => c.kind === 'plan_created' || c.kind === 'version_created');
   // Only a new version or reaching established, communicated or signed calls for anything; a
   // submission's own moves (submitted, acknowledged) and overdue events do not.
   if (!newVersion && !['established', 'communicated', 'signed'].some((state) => reached.has(state))) return;
@@ -85,7 +85,7 @@ export async function dispatchAfterChanges(
   const notifiesPlanner = reached.has('established') && lifecycle.plannerNotification === 'present';
   const writeBacks =
     newVersion || reached.has('established') || reached.has('communicated')
-      ? appended.filter(isWrittenBack)
+      ? changes.filter(isWrittenBack)
       : [];
   const needed = new Set<DestinationKind>();
   if (requestsSignatures) needed.add('signoff');
@@ -117,12 +117,12 @@ export async function dispatchAfterChanges(
       jobs.push({ name: 'planner.notify', data: { ...base, destinationId: destination.id } });
     }
   }
-  for (const destination of ofKind('status').filter((d) => d.system === row.source_system)) {
-    for (const change of writeBacks) {
-      jobs.push({
-        name: 'status.writeback',
-        data: { ...base, destinationId: destination.id, changeId: change.id },
-      });
+  const writeBackTo = ofKind('status').filter((d) => d.system === row.source_system);
+  // A write-back job names its change by id, which the change gets once it is written.
+  const changeIds = writeBackTo.length > 0 ? await pending.changeIds(trx, writeBacks) : [];
+  for (const destination of writeBackTo) {
+    for (const changeId of changeIds) {
+      jobs.push({ name: 'status.writeback', data: { ...base, destinationId: destination.id, changeId } });
     }
   }
   await enqueue(trx, jobs);
@@ -151,7 +151,7 @@ function reminderTime(now: Date, days: number): Date {
 }
 
 /** A change a source system is told about: a new version (updated), established, communicated. */
-function isWrittenBack(change: AppendedPlanChange): boolean {
+function isWrittenBack(change: NewPlanChange): boolean {
   return (
     change.kind === 'version_created' ||
     (change.kind === 'status_changed' && WRITTEN_BACK.has(change.detail?.to ?? ''))
@@ -228,10 +228,10 @@ export async function settlePlan(
   known: { current?: CurrentVersion; known?: KnownLifecycle } = {},
 ): Promise<PlanRow> {
   const { row: updated, changes, snapshot } = await reassessPlan(trx, ctx, pending, row, by, known);
-  const appended = await appendPlanChanges(trx, pending, changes);
+  pending.appendChanges(changes);
   await dispatchAfterChanges(trx, ctx, pending, {
     row: updated,
-    appended,
+    changes,
     snapshot,
     requestId: by.requestId,
   });

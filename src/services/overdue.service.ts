@@ -1,6 +1,5 @@
 import { PendingWrites } from '../db/pending-writes.js';
 import { listOverduePlans, lockNextPlans } from '../db/repositories/lifecycle.repository.js';
-import { appendPlanChanges } from '../db/repositories/plan-changes.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { OverdueCode } from '../domain/lifecycle/deadlines.js';
 import type { LifecycleState } from '../domain/lifecycle/lifecycle.js';
@@ -34,7 +33,8 @@ export async function scanOverdue(
       const changes = [];
       for (const row of locked)
         changes.push(...(await reassessPlan(trx, ctx, pending, row, SYSTEM_ACTOR, { today })).changes);
-      await appendPlanChanges(trx, pending, changes);
+      pending.appendChanges(changes);
+      await pending.flush(trx);
       for (const change of changes) {
         if (change.kind !== 'overdue') continue;
         if (change.detail?.change === 'became') report.became++;

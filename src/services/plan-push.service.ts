@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withPendingWrites } from '../db/pending-writes.js';
 import { type AuditDraft, auditInsert } from '../db/repositories/audit.repository.js';
-import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
   isPlanSourceKeyConflict,
   planInsert,
@@ -119,15 +119,13 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
       pending.add(isNew ? planInsert(updated) : planUpdate(existing.id, update));
       const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
       pending.add(auditInsert({ ...input.audit, ...stored }));
-      // The plan row, the version and its lifecycle go to the store in this one statement.
-      const appended = await appendPlanChanges(trx, pending, [
-        ...changesOf(updated, isNew, now),
-        ...lifecycle.changes,
-      ]);
-      // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction.
+      const changes = [...changesOf(updated, isNew, now), ...lifecycle.changes];
+      pending.appendChanges(changes);
+      // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction,
+      // and but for a write-back's, in the one statement that stores the push.
       await dispatchAfterChanges(trx, ctx, pending, {
         row: updated,
-        appended,
+        changes,
         snapshot: lifecycle.snapshot,
         requestId: input.requestId ?? null,
         destinations,

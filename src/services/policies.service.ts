@@ -1,6 +1,6 @@
 import { PendingWrites } from '../db/pending-writes.js';
 import { lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
-import { appendPlanChanges, type NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
   findPolicy,
   listPlanIdsUnder,
@@ -44,7 +44,8 @@ export async function setPolicy(
       const row = await lockOwnPlan(trx, scope.organisation, id);
       if (row) changes.push(...(await reassessPlan(trx, ctx, pending, row, by)).changes);
     }
-    await appendPlanChanges(trx, pending, changes);
+    pending.appendChanges(changes);
+    await pending.flush(trx);
     return stored;
   });
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PendingWrites } from '../../src/db/pending-writes.js';
-import { appendPlanChanges } from '../../src/db/repositories/plan-changes.repository.js';
 import { adminOf, bearer, createTestApp, type TestApp, uniqueOrganisation } from '../helpers/app.js';
 import { TEST_PERSON, testIdentityNumber, validPlan } from '../helpers/plans.js';
 
@@ -245,7 +244,8 @@ describe('GET /v1/changes', () => {
       commit = resolve;
     });
     const holder = t.deps.db.transaction().execute(async (trx) => {
-      await appendPlanChanges(trx, new PendingWrites(), [
+      const pending = new PendingWrites();
+      pending.appendChanges([
         {
           planId: held.id,
           organisation,
@@ -255,6 +255,7 @@ describe('GET /v1/changes', () => {
           at: new Date(),
         },
       ]);
+      await pending.flush(trx);
       await committed;
     });
     await new Promise((resolve) => setTimeout(resolve, 50));

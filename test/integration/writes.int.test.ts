@@ -76,7 +76,7 @@ describe('writes as fixed statements with JSON rows', () => {
     const insert = insertRows(
       'plan_changes',
       ['plan_id', 'organisation', 'version', 'kind', 'status', 'at', 'detail'],
-      'returning "id", "kind"',
+      { suffix: 'returning "id", "kind"' },
     );
     const kinds = Array.from({ length: 60 }, (_, i) => `kind-${String(59 - i).padStart(2, '0')}`);
     const at = new Date();
@@ -148,7 +148,7 @@ describe('writes as fixed statements with JSON rows', () => {
     expect(insertRows('plans', ['id'])([])).toBeUndefined();
     expect(updateRows('plans', 'id', ['status'])([])).toBeUndefined();
     expect(deleteRows('plans', ['id'])([])).toBeUndefined();
-    expect(insertRows('odd "table"', ['a "column"'])([{ 'a "column"': 1 }])?.text).toContain(
+    expect(insertRows('odd "table"', ['a "column"'])([{ 'a "column"': 1 }])?.writer.text).toContain(
       'insert into "odd ""table""" ("a ""column""")',
     );
     expect(bytea(Buffer.from([0, 255]))).toBe('\\x00ff');

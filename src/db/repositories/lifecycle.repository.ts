@@ -6,7 +6,7 @@ import type { Signature } from '../../domain/plan.js';
 import type { Executor, Tx } from '../database.js';
 import type { SubmissionRow } from '../lifecycle-schema.js';
 import type { PlanRow } from '../schema.js';
-import { deleteRows, executeWrite, insertRows, updateRows, type Write } from '../writes.js';
+import { deleteRows, executeWrite, insertRows, updateRows, upsertRows, type Write } from '../writes.js';
 import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 /** A `date` column as `YYYY-MM-DD` text: pg would otherwise parse it into a local-time Date. */
@@ -140,7 +140,7 @@ const insertSignatureRows = insertRows(
     'recorded_by',
     'recorded_at',
   ],
-  'on conflict on constraint "signatures_identity_key" do nothing returning "id"',
+  { suffix: 'on conflict on constraint "signatures_identity_key" do nothing returning "id"' },
 );
 
 /** The insert of signatures; one already stored for the same content is skipped. */
@@ -228,11 +228,10 @@ function toOverdueReason(row: { reason: string; due_on: string; since: string })
 }
 
 const deleteOverdue = deleteRows('plan_overdue', ['plan_id', 'reason']);
-const upsertOverdue = insertRows(
+const upsertOverdue = upsertRows(
   'plan_overdue',
+  ['plan_id', 'reason'],
   ['plan_id', 'reason', 'due_on', 'since', 'recorded_at'],
-  'on conflict ("plan_id", "reason") do update set "due_on" = excluded."due_on", ' +
-    '"since" = excluded."since", "recorded_at" = excluded."recorded_at"',
 );
 
 /**

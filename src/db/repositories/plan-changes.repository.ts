@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import type { Db, Executor, Tx } from '../database.js';
-import type { PendingWrites } from '../pending-writes.js';
+import type { Db, Executor } from '../database.js';
 import type { PlanChangeRow } from '../schema.js';
-import { insertRows } from '../writes.js';
+import { insertRows, type Write } from '../writes.js';
 
 export interface NewPlanChange {
   planId: string;
@@ -18,31 +17,20 @@ export interface NewPlanChange {
 /** A change with its position in the feed. */
 export type SequencedPlanChange = PlanChangeRow & { seq: string };
 
-/** A change as appended: `id` names the row (write-back jobs carry it); its feed position comes later. */
-export type AppendedPlanChange = NewPlanChange & { id: string };
-
 const insertPlanChanges = insertRows(
   'plan_changes',
   ['plan_id', 'organisation', 'version', 'kind', 'status', 'at', 'detail'],
-  'returning "id"',
+  { suffix: 'returning "id"' },
 );
 
 /**
- * Appends change-feed rows, unnumbered: their feed position (`seq`) is handed out after
+ * The insert of change-feed rows, unnumbered: their feed position (`seq`) is handed out after
  * commit by `sequencePlanChanges`, so writers of one organisation never wait for each other.
- * The transaction's pending writes go in the same statement. Returns the rows with their ids,
- * in the order given.
+ * Appended with a transaction's other writes (PendingWrites.appendChanges); ids follow the
+ * rows' order.
  */
-export async function appendPlanChanges(
-  trx: Tx,
-  pending: PendingWrites,
-  changes: readonly NewPlanChange[],
-): Promise<AppendedPlanChange[]> {
-  if (changes.length === 0) {
-    await pending.flush(trx);
-    return [];
-  }
-  const insert = insertPlanChanges(
+export function planChangesInsert(changes: readonly NewPlanChange[]): Write | undefined {
+  return insertPlanChanges(
     changes.map((c) => ({
       plan_id: c.planId,
       organisation: c.organisation,
@@ -53,10 +41,6 @@ export async function appendPlanChanges(
       detail: c.detail ?? null,
     })),
   );
-  const inserted = await pending.flush<{ id: string }>(trx, insert);
-  // The insert takes ids in the order of its rows (writes.ts).
-  const ids = inserted.map((row) => row.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  return changes.map((change, i) => ({ ...change, id: ids[i]! }));
 }
 
 /**

@@ -37,9 +37,9 @@ export interface PushReads {
   destinations: Destination[];
 }
 
-const readPushRows = compiledOnce(
-  (db: Executor, organisation: string, sourceSystem: string, sourcePlanId: string, unitId: string) => {
-    const locked = db
+function pushReadQuery(lock: boolean) {
+  return (db: Executor, organisation: string, sourceSystem: string, sourcePlanId: string, unitId: string) => {
+    const plan = db
       .selectFrom('plans')
       .leftJoin('plan_versions', (join) =>
         join
@@ -50,34 +50,55 @@ const readPushRows = compiledOnce(
       .select(['plan_versions.content_hash', 'plan_versions.version as hashed_version'])
       .where('plans.organisation', '=', organisation)
       .where('plans.source_system', '=', sourceSystem)
-      .where('plans.source_plan_id', '=', sourcePlanId)
-      .forUpdate('plans');
+      .where('plans.source_plan_id', '=', sourcePlanId);
     // One result row of three JSON values, whatever the tables' columns: safe to keep prepared.
     return db.selectNoFrom([
-      jsonObjectFrom(locked).as('plan'),
+      jsonObjectFrom(lock ? plan.forUpdate('plans') : plan).as('plan'),
       jsonArrayFrom(policiesForQuery(db, organisation, unitId)).as('policies'),
       jsonArrayFrom(activeDestinationsQuery(jobTables<Database>(db), organisation)).as('destinations'),
     ]);
-  },
-);
+  };
+}
 
-export async function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): Promise<PushReads> {
-  const [read] = await readPushRows(trx, key.organisation, key.sourceSystem, key.sourcePlanId, unitId);
-  if (!read) throw new Error('the push read returns one row');
+const readLockedPushRows = compiledOnce(pushReadQuery(true));
+const readPushRows = compiledOnce(pushReadQuery(false));
+
+/** The push's read in the transaction that stores it: the plan stays locked until it ends. */
+export function readForPush(trx: Tx, key: PlanSourceKey, unitId: string): Promise<PushReads> {
+  return toPushReads(trx, readLockedPushRows, key, unitId);
+}
+
+/**
+ * The same read without the lock, before any transaction: enough to answer an identical push,
+ * and to store a new plan in one statement. A plan it finds is read again under the lock
+ * before a new version of it is stored.
+ */
+export function readBeforePush(db: Executor, key: PlanSourceKey, unitId: string): Promise<PushReads> {
+  return toPushReads(db, readPushRows, key, unitId);
+}
+
+async function toPushReads(
+  db: Executor,
+  read: typeof readPushRows,
+  key: PlanSourceKey,
+  unitId: string,
+): Promise<PushReads> {
+  const [rows] = await read(db, key.organisation, key.sourceSystem, key.sourcePlanId, unitId);
+  if (!rows) throw new Error('the push read returns one row');
   let found: PushReads['found'];
-  if (read.plan) {
-    const { content_hash, hashed_version, created_at, updated_at, ...rest } = read.plan;
+  if (rows.plan) {
+    const { content_hash, hashed_version, created_at, updated_at, ...rest } = rows.plan;
     const row = { ...rest, created_at: new Date(created_at), updated_at: new Date(updated_at) };
     const contentHash =
       hashed_version === row.current_version
         ? content_hash
-        : ((await findPlanVersion(trx, row.id, row.current_version))?.content_hash ?? null);
+        : ((await findPlanVersion(db, row.id, row.current_version))?.content_hash ?? null);
     found = { row, contentHash };
   }
   return {
     found,
-    policies: policiesOfUnit(read.policies, unitId),
-    destinations: read.destinations.map(destinationFromJson),
+    policies: policiesOfUnit(rows.policies, unitId),
+    destinations: rows.destinations.map(destinationFromJson),
   };
 }
 
@@ -92,14 +113,12 @@ const PUSHED_COLUMNS = [
   'updated_at',
 ] as const;
 
-const insertPlans = insertRows('plans', [
-  'id',
-  'organisation',
-  'source_system',
-  'source_plan_id',
-  'created_at',
-  ...PUSHED_COLUMNS,
-]);
+const insertPlans = insertRows(
+  'plans',
+  ['id', 'organisation', 'source_system', 'source_plan_id', 'created_at', ...PUSHED_COLUMNS],
+  // A lifecycle step after the push folds its state into the pending insert (write-set.ts).
+  { key: ['id'] },
+);
 
 /**
  * The insert of a new plan row, to send with the push's other writes (PendingWrites). A
