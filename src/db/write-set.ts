@@ -43,15 +43,14 @@ export class WriteSet {
   }
 
   #update(group: KeyedGroup, key: string, row: Row): void {
-    const pending = this.#rowsOf(group.writer, key);
-    if (pending.length === 0) {
+    const [into, ...more] = this.#rowsOf(group.writer, key);
+    if (!into) {
       group.rows.set(key, row);
       return;
     }
-    const [into] = pending;
-    const covers = group.writer.columns.every((c) => into!.writer.columns.includes(c));
-    if (pending.length > 1 || into!.writer.kind === 'delete' || !covers) throw unmergeable(group.writer);
-    into!.rows.set(key, { ...into!.rows.get(key), ...row });
+    const covers = group.writer.columns.every((c) => into.writer.columns.includes(c));
+    if (more.length > 0 || into.writer.kind === 'delete' || !covers) throw unmergeable(group.writer);
+    into.rows.set(key, { ...into.rows.get(key), ...row });
   }
 
   /** An insert, upsert or delete of the row: it replaces what its own writer held of it. */
