@@ -1,4 +1,4 @@
-import type { Tx } from './database.js';
+import type { Executor, Tx } from './database.js';
 import { type NewPlanChange, planChangesInsert } from './repositories/plan-changes.repository.js';
 import { WriteSet } from './write-set.js';
 import { type Write, writesStatement } from './writes.js';
@@ -39,8 +39,8 @@ export class PendingWrites {
     });
   }
 
-  /** Sends what is pending as one statement. */
-  async flush(trx: Tx): Promise<void> {
+  /** Sends what is pending as one statement: in the transaction, or on its own (WRITES_ONLY). */
+  async flush(trx: Executor): Promise<void> {
     const writes = this.#writes.take();
     const changes = this.#changes.splice(0);
     const feed = planChangesInsert(changes);

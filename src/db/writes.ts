@@ -133,7 +133,10 @@ export function writesStatement<Result>(writes: readonly Write[], main: Write): 
 }
 
 /** Runs one write on its own and returns the rows of its `returning`. */
-export async function executeWrite<Result>(db: Executor, write: Write): Promise<Result[]> {
+export async function executeWrite<Result>(
+  db: Pick<Executor, 'executeQuery'>,
+  write: Write,
+): Promise<Result[]> {
   return (await db.executeQuery(writesStatement<Result>([], write))).rows;
 }
 

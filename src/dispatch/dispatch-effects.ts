@@ -1,8 +1,8 @@
 /**
  * What dispatch does inside the transaction of a lifecycle change: sign-off requests and
  * their reminders, the planner's notification, status write-backs, and the automatic
- * submission (avgivande) of the `lss` policy. Everything is written to the outbox in the
- * caller's transaction, so it commits or rolls back with the change that causes it.
+ * submission (avgivande) of the `lss` policy. Everything goes to the outbox with the writes of
+ * the change that causes it (PendingWrites), so it commits or rolls back with that change.
  */
 import type { Tx } from '../db/database.js';
 import type { SubmissionRow } from '../db/lifecycle-schema.js';
@@ -11,7 +11,7 @@ import type { NewPlanChange } from '../db/repositories/plan-changes.repository.j
 import type { Database, PlanRow } from '../db/schema.js';
 import type { Job } from '../jobs/catalogue.js';
 import { type Destination, listActiveDestinations } from '../jobs/destinations.repository.js';
-import { enqueue } from '../jobs/outbox.js';
+import { jobsInsert } from '../jobs/outbox.js';
 import { jobTables } from '../jobs/outbox.repository.js';
 import type { DestinationKind } from '../jobs/schema.js';
 import { maskIdentityNumbers } from '../logger.js';
@@ -125,11 +125,10 @@ export async function dispatchAfterChanges(
       jobs.push({ name: 'status.writeback', data: { ...base, destinationId: destination.id, changeId } });
     }
   }
-  await enqueue(trx, jobs);
+  pending.add(jobsInsert(jobs));
   if (reminders.length > 0) {
-    await enqueue(trx, reminders, {
-      availableAt: reminderTime(now, snapshot.resolved.policy.signOffReminderAfterDays),
-    });
+    const availableAt = reminderTime(now, snapshot.resolved.policy.signOffReminderAfterDays);
+    pending.add(jobsInsert(reminders, { availableAt }));
   }
   if (lifecycle.submissionDue) {
     await createSubmissions(
@@ -187,23 +186,24 @@ export async function createSubmissions(
   );
   pending.add(submissionsInsert(submissions));
   const requestId = jobRequestId(by.requestId);
-  await enqueue(
-    trx,
-    submissions.flatMap((s): Job[] =>
-      s.destination_id === null
-        ? []
-        : [
-            {
-              name: 'submission.deliver',
-              data: {
-                submissionId: s.id,
-                planId: row.id,
-                version: current.version,
-                destinationId: s.destination_id,
-                requestId,
+  pending.add(
+    jobsInsert(
+      submissions.flatMap((s): Job[] =>
+        s.destination_id === null
+          ? []
+          : [
+              {
+                name: 'submission.deliver',
+                data: {
+                  submissionId: s.id,
+                  planId: row.id,
+                  version: current.version,
+                  destinationId: s.destination_id,
+                  requestId,
+                },
               },
-            },
-          ],
+            ],
+      ),
     ),
   );
   const { signatures, resolved, overdue } = snapshot;

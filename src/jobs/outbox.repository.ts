@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { insertRows, type Write } from '../db/writes.js';
 import type { JobTables, OutboxRow } from './schema.js';
 
 /** Any Kysely or transaction whose database includes the job tables. */
@@ -15,25 +16,22 @@ export function jobTables<DB extends JobTables>(db: Kysely<DB>): JobsExecutor {
 
 export interface NewOutboxRow {
   kind: string;
-  payload: unknown;
-  /** Not before; defaults to the database's now(). */
-  availableAt?: Date;
+  payload: Readonly<Record<string, unknown>>;
 }
 
-export async function insertOutboxRows(db: JobsExecutor, rows: NewOutboxRow[]): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const inserted = await db
-    .insertInto('outbox')
-    .values(
-      rows.map((row) => ({
-        kind: row.kind,
-        payload: JSON.stringify(row.payload),
-        ...(row.availableAt ? { available_at: row.availableAt } : {}),
-      })),
-    )
-    .returning('id')
-    .execute();
-  return inserted.map((row) => row.id);
+const insertJobs = insertRows('outbox', ['kind', 'payload'], { suffix: 'returning "id"' });
+const insertHeldJobs = insertRows('outbox', ['kind', 'payload', 'available_at'], {
+  suffix: 'returning "id"',
+});
+
+/**
+ * The insert of outbox rows, available to the relay from `availableAt` (else the database's
+ * now()); it returns their ids. No rows, no write.
+ */
+export function outboxInsert(rows: readonly NewOutboxRow[], availableAt?: Date): Write | undefined {
+  return availableAt
+    ? insertHeldJobs(rows.map((row) => ({ ...row, available_at: availableAt })))
+    : insertJobs(rows);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
+import { executeWrite, type Write } from '../db/writes.js';
 import { type Job, parseJob } from './catalogue.js';
-import { insertOutboxRows, jobTables } from './outbox.repository.js';
+import { outboxInsert } from './outbox.repository.js';
 import type { JobTables } from './schema.js';
 
 export interface EnqueueOptions {
@@ -9,22 +10,32 @@ export interface EnqueueOptions {
 }
 
 /**
- * Writes jobs to the outbox inside the caller's transaction, so the work commits or rolls
- * back with the change that causes it. Taking a Transaction (not a plain Kysely) makes
- * "outside a transaction" a compile error. Returns the outbox ids.
+ * The write that puts jobs in the outbox, to send with the other writes of the change that
+ * causes them (PendingWrites), so the work commits or rolls back with it. No jobs, no write.
+ */
+export function jobsInsert(jobs: Job | readonly Job[], options: EnqueueOptions = {}): Write | undefined {
+  const list: readonly Job[] = Array.isArray(jobs) ? jobs : [jobs as Job];
+  // Checked on the way in as well as on the way out: a bad payload is the caller's bug, found at once.
+  const checked = list.map((job) => parseJob(job.name, job.data));
+  return outboxInsert(
+    checked.map((job) => ({ kind: job.name, payload: job.data })),
+    options.availableAt,
+  );
+}
+
+/**
+ * Writes jobs to the outbox now, inside the caller's transaction. Taking a Transaction (not a
+ * plain Kysely) makes "outside a transaction" a compile error. Returns the outbox ids.
  */
 export async function enqueue<DB extends JobTables>(
   trx: Transaction<DB>,
   jobs: Job | readonly Job[],
   options: EnqueueOptions = {},
 ): Promise<string[]> {
-  const list: readonly Job[] = Array.isArray(jobs) ? jobs : [jobs as Job];
-  // Checked on the way in as well as on the way out: a bad payload is the caller's bug, found at once.
-  const checked = list.map((job) => parseJob(job.name, job.data));
-  return insertOutboxRows(
-    jobTables(trx),
-    checked.map((job) => ({ kind: job.name, payload: job.data, availableAt: options.availableAt })),
-  );
+  const write = jobsInsert(jobs, options);
+  if (!write) return [];
+  const inserted = await executeWrite<{ id: string }>(trx, write);
+  return inserted.map((row) => row.id);
 }
 
 /** The BullMQ job id of an outbox row: deterministic, so relaying a row twice adds one job. */

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { withPendingWrites } from '../db/pending-writes.js';
+import { StatementRefused, type Tx, WRITES_ONLY } from '../db/database.js';
+import { PendingWrites, withPendingWrites } from '../db/pending-writes.js';
 import { type AuditDraft, auditInsert } from '../db/repositories/audit.repository.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
   isPlanSourceKeyConflict,
+  type PushReads,
   planInsert,
   planUpdate,
   planVersionInsert,
+  readBeforePush,
   readForPush,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
@@ -46,8 +49,10 @@ export interface PushResult {
 
 /**
  * Stores a pushed plan, whatever wire format it arrived in: a new plan, a new version when
- * the content changed, or nothing when it is identical to the latest version. One
- * transaction; the plan row is locked so concurrent pushes of one plan queue up.
+ * the content changed, or nothing when it is identical to the latest version. A new plan is
+ * one statement; a new version one transaction, with the plan row locked so concurrent pushes
+ * of one plan queue up. Either way its writes go as one statement (two when a write-back job
+ * needs the id of its change).
  */
 export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<PushResult> {
   const { caller, plan } = input;
@@ -67,72 +72,106 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
 }
 
 async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushResult> {
-  const { caller, plan } = input;
+  const { plan } = input;
   const contentHash = planContentHash(plan);
-  const now = ctx.clock();
   const key = {
-    organisation: caller.organisation,
+    organisation: input.caller.organisation,
     sourceSystem: input.sourceSystem,
     sourcePlanId: plan.plan.sourcePlanId,
   };
-
+  const unitId = plan.plan.unit.id;
+  // Read first without a lock: an identical push is answered from it, and a new plan is
+  // stored by one statement, atomic on its own, without a transaction around it.
+  const seen = await readBeforePush(ctx.db, key, unitId);
+  checkIfMatch(input.ifMatch, seen.found?.row.current_version);
+  if (seen.found?.contentHash === contentHash) return result(false, seen.found.row, input.warnings);
+  if (!seen.found) {
+    try {
+      const pending = new PendingWrites();
+      const stored = await storeVersion(WRITES_ONLY, ctx, pending, input, seen, contentHash);
+      await pending.flush(ctx.db);
+      return stored;
+    } catch (error) {
+      // What the push dispatches needed a statement of its own (a write-back job's change id):
+      // nothing was sent, so it is stored in a transaction instead.
+      if (!(error instanceof StatementRefused)) throw error;
+    }
+  }
   return ctx.db.transaction().execute((trx) =>
     withPendingWrites(trx, async (pending) => {
-      const { found, policies, destinations } = await readForPush(trx, key, plan.plan.unit.id);
-      checkIfMatch(input.ifMatch, found?.row.current_version);
-      if (found?.contentHash === contentHash) return result(false, found.row, input.warnings);
-      const existing = found?.row ?? newPlanRow(input, now);
-      const isNew = found === undefined;
-      const version = existing.current_version + 1;
-      pending.add(
-        planVersionInsert({
-          planId: existing.id,
-          version,
-          contentHash,
-          document: ctx.codec.encode(plan, { planId: existing.id, version }),
-          warnings: input.warnings,
-          sourceSystem: input.sourceSystem,
-          pushedBy: caller.clientId,
-          createdAt: now,
-        }),
-      );
-      // Signatures in the document, state, transitions and overdue reasons: lifecycle.service.ts.
-      const lifecycle = await advanceLifecycle(trx, ctx, pending, {
-        row: existing,
-        previous: isNew ? undefined : storedState(existing.status),
-        current: { version, plan, contentHash, signedContentHash: signedContentHash(plan) },
-        by: { actor: caller.clientId, requestId: input.requestId ?? null },
-        now,
-        // An existing plan's records, policies included, are read under its lock.
-        ...(isNew && { known: { ...NEW_PLAN, resolved: policyOf(policies, plan) } }),
-      });
-      const update = {
-        unit_id: plan.plan.unit.id,
-        law: plan.plan.law,
-        service_type: plan.plan.serviceType.code,
-        current_version: version,
-        status: lifecycle.state,
-        person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
-        updated_at: now,
-      };
-      const updated = { ...existing, ...update };
-      pending.add(isNew ? planInsert(updated) : planUpdate(existing.id, update));
-      const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
-      pending.add(auditInsert({ ...input.audit, ...stored }));
-      const changes = [...changesOf(updated, isNew, now), ...lifecycle.changes];
-      pending.appendChanges(changes);
-      // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction,
-      // and but for a write-back's, in the one statement that stores the push.
-      await dispatchAfterChanges(trx, ctx, pending, {
-        row: updated,
-        changes,
-        snapshot: lifecycle.snapshot,
-        requestId: input.requestId ?? null,
-        destinations,
-      });
-      return result(true, updated, input.warnings);
+      const reads = await readForPush(trx, key, unitId);
+      checkIfMatch(input.ifMatch, reads.found?.row.current_version);
+      if (reads.found?.contentHash === contentHash) return result(false, reads.found.row, input.warnings);
+      return storeVersion(trx, ctx, pending, input, reads, contentHash);
     }),
   );
+}
+
+/**
+ * The writes of a new version (of a new plan, or of the plan `reads` found under its lock), its
+ * lifecycle and what it dispatches, left in `pending` for the caller to send.
+ */
+async function storeVersion(
+  trx: Tx,
+  ctx: ServiceContext,
+  pending: PendingWrites,
+  input: PushInput,
+  reads: PushReads,
+  contentHash: string,
+): Promise<PushResult> {
+  const { caller, plan } = input;
+  const { found, policies, destinations } = reads;
+  const now = ctx.clock();
+  const existing = found?.row ?? newPlanRow(input, now);
+  const isNew = found === undefined;
+  const version = existing.current_version + 1;
+  pending.add(
+    planVersionInsert({
+      planId: existing.id,
+      version,
+      contentHash,
+      document: ctx.codec.encode(plan, { planId: existing.id, version }),
+      warnings: input.warnings,
+      sourceSystem: input.sourceSystem,
+      pushedBy: caller.clientId,
+      createdAt: now,
+    }),
+  );
+  // Signatures in the document, state, transitions and overdue reasons: lifecycle.service.ts.
+  const lifecycle = await advanceLifecycle(trx, ctx, pending, {
+    row: existing,
+    previous: isNew ? undefined : storedState(existing.status),
+    current: { version, plan, contentHash, signedContentHash: signedContentHash(plan) },
+    by: { actor: caller.clientId, requestId: input.requestId ?? null },
+    now,
+    // An existing plan's records, policies included, are read under its lock.
+    ...(isNew && { known: { ...NEW_PLAN, resolved: policyOf(policies, plan) } }),
+  });
+  const update = {
+    unit_id: plan.plan.unit.id,
+    law: plan.plan.law,
+    service_type: plan.plan.serviceType.code,
+    current_version: version,
+    status: lifecycle.state,
+    person_index: personIndex(ctx.indexKey, plan.person.identityNumber),
+    updated_at: now,
+  };
+  const updated = { ...existing, ...update };
+  pending.add(isNew ? planInsert(updated) : planUpdate(existing.id, update));
+  const stored = { planId: existing.id, version, status: 201, outcome: 'success' } as const;
+  pending.add(auditInsert({ ...input.audit, ...stored }));
+  const changes = [...changesOf(updated, isNew, now), ...lifecycle.changes];
+  pending.appendChanges(changes);
+  // Sign-off requests, notices, write-backs and the lss auto-submission: in this transaction,
+  // and but for a write-back's, in the one statement that stores the push.
+  await dispatchAfterChanges(trx, ctx, pending, {
+    row: updated,
+    changes,
+    snapshot: lifecycle.snapshot,
+    requestId: input.requestId ?? null,
+    destinations,
+  });
+  return result(true, updated, input.warnings);
 }
 
 /** A plan not stored yet, as the first push leaves it before its lifecycle is derived (a draft at version 0). */

@@ -1,6 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceContext } from '../../src/app.js';
+import { encryptedSecretCodec } from '../../src/crypto/destination-secret-codec.js';
+import type { Database } from '../../src/db/schema.js';
+import { createDestination } from '../../src/dispatch/destinations.service.js';
 import { parseCanonicalPlan } from '../../src/domain/parse-plan.js';
+import type { ServiceContext } from '../../src/services/context.js';
 import { pushPlan } from '../../src/services/plan-push.service.js';
 import { adminOf, createTestApp, type TestApp } from '../helpers/app.js';
 import { validPlan } from '../helpers/plans.js';
@@ -184,29 +190,38 @@ describe('POST /v1/plans', () => {
   });
 });
 
+/** A service context whose database records the text of every statement it sends, BEGIN and COMMIT too. */
+function recordingContext() {
+  const sent: string[] = [];
+  const pool = new pg.Pool({ connectionString: inject('databaseUrl'), max: 2 });
+  const recording: PostgresPool = {
+    connect: async () => {
+      const client = await pool.connect();
+      return {
+        query: ((text: string | { text: string }, values?: unknown[]) => {
+          sent.push((typeof text === 'string' ? text : text.text).slice(0, 12));
+          return client.query(text as never, values);
+        }) as never,
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: recording }) });
+  return { ctx: { ...serviceContext(t.deps), db }, sent, close: () => db.destroy() };
+}
+
 describe('round trips of a push', () => {
-  it('reads the plan, its policies and destinations in one statement and writes a new plan with its audit entry in one more', async () => {
-    const { organisation } = await adminOf(t.deps);
-    let statements = 0;
-    const ctx = {
-      ...serviceContext(t.deps),
-      db: t.deps.db.withPlugin({
-        transformQuery: (args) => args.node,
-        // Called once for each statement sent (BEGIN and COMMIT are not statements of a query).
-        transformResult: async (args) => {
-          statements += 1;
-          return args.result;
-        },
-      }),
-    };
-    const parsed = parseCanonicalPlan(validPlan({ municipalityCode: organisation }));
+  async function pushAs(ctx: ServiceContext, organisation: string, sourcePlanId: string, approach?: string) {
+    const body = validPlan({ municipalityCode: organisation, sourcePlanId });
+    const parsed = parseCanonicalPlan(approach ? { ...body, approach } : body);
     if (!parsed.ok) throw new Error('the test plan is invalid');
     const client = await t.deps.db
       .selectFrom('clients')
       .select(['id', 'scopes'])
       .where('organisation', '=', organisation)
       .executeTakeFirstOrThrow();
-    const result = await pushPlan(ctx, {
+    return pushPlan(ctx, {
       caller: { clientId: client.id, organisation, scopes: client.scopes },
       sourceSystem: 'canonical',
       plan: parsed.plan,
@@ -220,15 +235,83 @@ describe('round trips of a push', () => {
         details: {},
       },
     });
+  }
+  const writes = (sent: string[]) => sent.filter((text) => /^(with|insert|update)/.test(text));
+
+  let recording: ReturnType<typeof recordingContext>;
+  beforeAll(() => {
+    recording = recordingContext();
+  });
+  afterAll(async () => {
+    await recording.close();
+  });
+
+  it('stores a new plan with two statements and no transaction: the read, and one write of everything', async () => {
+    const { organisation } = await adminOf(t.deps);
+    recording.sent.length = 0;
+    const result = await pushAs(recording.ctx, organisation, 'RT-1');
     expect(result.created).toBe(true);
-    // The read (plan lock, policies, destinations) and the write: plan, version, signatures,
-    // transitions, overdue, audit entry and change feed.
-    expect(statements).toBe(2);
+    // The read (plan, policies, destinations) and the write: plan, version, signatures,
+    // transitions, overdue, audit entry and change feed. One statement is atomic on its own.
+    expect(recording.sent).toEqual([expect.stringMatching(/^select/), expect.stringMatching(/^with/)]);
     const audit = await t.deps.db
       .selectFrom('audit_log')
       .select(['action', 'status', 'version'])
       .where('plan_id', '=', result.id)
       .execute();
     expect(audit).toEqual([{ action: 'plan.push', status: 201, version: 1 }]);
+
+    // An identical push is answered from the read alone.
+    recording.sent.length = 0;
+    expect((await pushAs(recording.ctx, organisation, 'RT-1')).created).toBe(false);
+    expect(recording.sent).toHaveLength(1);
+
+    // A new version is one transaction: the plan is read again under its lock, and written once.
+    recording.sent.length = 0;
+    const changed = await pushAs(recording.ctx, organisation, 'RT-1', 'Ett annat arbetssätt.');
+    expect(changed.version).toBe(2);
+    expect(recording.sent[1]).toBe('begin');
+    expect(recording.sent.at(-1)).toBe('commit');
+    expect(writes(recording.sent)).toHaveLength(1);
+  });
+
+  it('stores a new plan in a transaction when a write-back job needs the id of its change first', async () => {
+    const { organisation } = await adminOf(t.deps);
+    const ctx = serviceContext(t.deps);
+    await createDestination(ctx, encryptedSecretCodec(ctx.cipher), {
+      organisation,
+      kind: 'status',
+      system: 'canonical',
+      url: 'https://dokumentation.example.se/status',
+    });
+    recording.sent.length = 0;
+    const result = await pushAs(recording.ctx, organisation, 'RT-2');
+    expect(result.created).toBe(true);
+    // Nothing was sent by the attempt at one statement; the transaction writes the plan with
+    // its change (for the id) and then the job.
+    expect(recording.sent.filter((text) => text === 'begin' || text === 'commit')).toEqual([
+      'begin',
+      'commit',
+    ]);
+    expect(writes(recording.sent)).toHaveLength(2);
+    const jobs = await t.deps.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('kind', '=', 'status.writeback')
+      .where(sql<boolean>`payload->>'planId' = ${result.id}`)
+      .execute();
+    // Each written-back state change, by the id it got in the same transaction.
+    const changes = await t.deps.db
+      .selectFrom('plan_changes')
+      .select('id')
+      .where('plan_id', '=', result.id)
+      .where('kind', '=', 'status_changed')
+      .where(sql<boolean>`detail->>'to' in ('established', 'communicated')`)
+      .orderBy('id')
+      .execute();
+    expect(changes.length).toBeGreaterThan(0);
+    expect(jobs.map((j) => (j.payload as { changeId: string }).changeId).sort()).toEqual(
+      changes.map((c) => c.id).sort(),
+    );
   });
 });

@@ -36,16 +36,21 @@ describe('prepared statements', () => {
     });
   });
 
-  it('prepares a push’s statements: the API-key lookup, the combined read and the write', async () => {
-    // A push through the API, then a look at what the pool's connections hold.
+  it('prepares a push’s statements: the API-key lookup, both combined reads and the write', async () => {
+    // A new plan and a new version of it through the API, then a look at what the pool's
+    // connections hold. The first is read without a lock, the second under the plan's lock.
     const { organisation, authorization } = await adminOf(t.deps);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/plans',
-      headers: { authorization, 'content-type': 'application/json' },
-      payload: validPlan({ municipalityCode: organisation, sourcePlanId: 'PREPARED-1' }),
-    });
-    expect(res.statusCode).toBe(201);
+    const plan = validPlan({ municipalityCode: organisation, sourcePlanId: 'PREPARED-1' });
+    const changed = { ...plan, contactPerson: { name: 'Maja Lind', title: 'Undersköterska' } };
+    for (const payload of [plan, changed]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/plans',
+        headers: { authorization, 'content-type': 'application/json' },
+        payload,
+      });
+      expect(res.statusCode).toBe(201);
+    }
     // Every connection of the pool that served the push holds its statements; ask each one.
     const seen = new Set<string>();
     await Promise.all(
@@ -58,7 +63,9 @@ describe('prepared statements', () => {
     );
     const statements = [...seen];
     expect(statements.some((s) => s.startsWith('select') && s.includes('"clients"'))).toBe(true);
-    expect(statements.some((s) => s.includes('for update of "plans"'))).toBe(true);
+    const pushReads = statements.filter((s) => s.startsWith('select') && s.includes('"plan_versions"'));
+    expect(pushReads.some((s) => s.includes('for update of "plans"'))).toBe(true);
+    expect(pushReads.some((s) => !s.includes('for update'))).toBe(true);
     expect(
       statements.some((s) => s.startsWith('with pending_0') && s.includes('json_populate_recordset')),
     ).toBe(true);

@@ -20,8 +20,8 @@ export interface PlanSourceKey {
 }
 
 /**
- * What a push reads before it decides anything, in one round trip: the plan locked until the
- * transaction ends (pushes to one plan queue up) with its current version's content hash, the
+ * What a push reads before it decides anything, in one round trip: the plan (locked until the
+ * transaction ends, when read for a new version) with its current version's content hash, the
  * policies of the organisation and of the pushed unit, and the organisation's active
  * destinations (for what the push dispatches, the lss auto-submission included).
  *
