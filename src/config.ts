@@ -34,6 +34,7 @@ const envSchema = z.object({
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(0).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   CORS_ORIGINS: z
     .string()
     .transform((v) => v.split(',').map((o) => o.trim()))
@@ -85,6 +86,8 @@ export interface HttpLimits {
   /** Requests per window per address without a valid key; 0 turns the limit off. */
   rateLimitAnonymousMax: number;
   rateLimitWindowMs: number;
+  /** How long an instance keeps a valid key's client without looking it up: a revoked key works this much longer. 0: every request looks. */
+  apiKeyCacheMs: number;
   /** Browser origins allowed by CORS; empty: CORS closed. */
   corsOrigins: readonly string[];
   requestTimeoutMs: number;
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       rateLimitMax: e.RATE_LIMIT_MAX,
       rateLimitAnonymousMax: e.RATE_LIMIT_ANONYMOUS_MAX,
       rateLimitWindowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      apiKeyCacheMs: e.API_KEY_CACHE_SECONDS * 1000,
       corsOrigins: Object.freeze(e.CORS_ORIGINS ?? []),
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { findActiveClientByKeyHash, insertClient } from '../db/repositories/clients.repository.js';
 import type { ClientRow } from '../db/schema.js';
+import type { CallerCache } from './caller-cache.js';
 import type { Caller, ServiceContext } from './context.js';
 
 /** Every scope a client can hold; routes name the one they need (src/http/auth/route-scopes.ts). */
@@ -47,8 +48,16 @@ export async function createClient(
   return { client, key };
 }
 
-export async function authenticate(ctx: ServiceContext, key: string): Promise<Caller | undefined> {
-  const client = await findActiveClientByKeyHash(ctx.db, hashApiKey(key));
-  if (!client) return undefined;
-  return { clientId: client.id, organisation: client.organisation, scopes: client.scopes };
+/** The client of a valid, unrevoked key; from `callers` when given and it saw the key lately. */
+export async function authenticate(
+  ctx: ServiceContext,
+  key: string,
+  callers?: CallerCache,
+): Promise<Caller | undefined> {
+  const keyHash = hashApiKey(key);
+  const lookUp = async (): Promise<Caller | undefined> => {
+    const client = await findActiveClientByKeyHash(ctx.db, keyHash);
+    return client && { clientId: client.id, organisation: client.organisation, scopes: client.scopes };
+  };
+  return callers ? callers.get(keyHash, lookUp) : lookUp();
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CallerCache } from '../../services/caller-cache.js';
 import { authenticate } from '../../services/clients.service.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
 import { forbidden, unauthorized } from '../../services/errors.js';
@@ -18,12 +19,18 @@ const isV1 = (request: FastifyRequest): boolean => request.routeOptions.url?.sta
 /**
  * Identifies the client of every /v1 request by its API key, without refusing anything yet,
  * so the rate limit in between can count per client (and per address for requests without a
- * valid key). `registerAuthorization` then refuses: 401 without a valid key, 403 without the
+ * valid key). A key's client is looked up once per `apiKeyCacheMs` (CallerCache), which is
+ * how long a revoked key keeps working. `registerAuthorization` then refuses: 401 without a valid key, 403 without the
  * route's scope. Routes are checked against the scope table when they are registered; call
  * before any route.
  */
-export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  ctx: ServiceContext,
+  apiKeyCacheMs: number,
+): void {
   app.decorateRequest('caller', null);
+  const callers = new CallerCache(apiKeyCacheMs, ctx.clock);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/v1/')) return;
@@ -37,7 +44,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
   app.addHook('onRequest', async (request) => {
     if (!isV1(request)) return;
     const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (key) request.caller = (await authenticate(ctx, key)) ?? null;
+    if (key) request.caller = (await authenticate(ctx, key, callers)) ?? null;
   });
 
   app.addHook('onSend', async (_request, reply) => {

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       logLevel: 'info',
       usingDevelopmentIndexKey: true,
+      http: expect.objectContaining({ apiKeyCacheMs: 5000 }),
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -20,6 +21,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ PLANBRYGGA_INDEX_KEY: 'short' })).toThrow(/PLANBRYGGA_INDEX_KEY/);
     expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ API_KEY_CACHE_SECONDS: '301' })).toThrow(/API_KEY_CACHE_SECONDS/);
   });
 
   it('treats an empty variable as unset and takes a real index key', () => {
