@@ -12,6 +12,7 @@ import { answerFrameworkError, registerErrorHandler } from './http/error-handler
 import { registerIdempotency } from './http/idempotency.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
+import { RequestLog } from './http/request-log.js';
 import { registerRouteRegistry } from './http/route-registry.js';
 import { adminDeliveryRoutes } from './http/routes/admin-deliveries.routes.js';
 import { adminDestinationRoutes } from './http/routes/admin-destinations.routes.js';
@@ -78,6 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     keepAliveTimeout: deps.config.http.keepAliveTimeoutMs,
     bodyLimit: JSON_BODY_LIMIT,
     frameworkErrors: answerFrameworkError,
+    logController: new RequestLog(),
   });
 
   registerRouteRegistry(app);

@@ -115,7 +115,7 @@ describe('after a full flow, nothing personal in clear', () => {
 
   it('the logs hold none', () => {
     const logs = t.logs();
-    expect(logs).toContain('incoming request');
+    expect(logs).toContain('request completed');
     const leaking = logs.split('\n').filter((line) => findSecret(line, SECRETS));
     expect(leaking).toEqual([]);
   });

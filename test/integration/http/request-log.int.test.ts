@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminOf, createTestApp, type TestApp } from '../../helpers/app.js';
+import { TEST_PERSON } from '../../helpers/plans.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+interface LogLine {
+  msg?: string;
+  reqId?: string;
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+}
+
+const logLines = (t: TestApp): LogLine[] =>
+  t
+    .logs()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
+
+describe('request log', () => {
+  it('writes one line per request, after its answer: method, masked URL, status and time', async () => {
+    const { authorization } = await adminOf(t.deps);
+    // A client that puts a personnummer in a URL by mistake.
+    const url = `/v1/plans?unit=${TEST_PERSON.identityNumber}`;
+    const res = await t.app.inject({ url, headers: { authorization } });
+    const masked = '/v1/plans?unit=[identity number]';
+    const line = logLines(t).find((l) => l.req?.url === masked);
+    expect(line, t.logs().slice(-2000)).toBeDefined();
+    expect(logLines(t).filter((l) => l.reqId === line?.reqId)).toHaveLength(1);
+    expect(line).toMatchObject({
+      msg: 'request completed',
+      req: { method: 'GET', url: masked },
+      res: { statusCode: res.statusCode },
+    });
+    expect(line?.responseTime).toEqual(expect.any(Number));
+    expect(t.logs()).not.toContain('incoming request');
+    expect(t.logs()).not.toContain(TEST_PERSON.identityNumber);
+  });
+});
