@@ -89,7 +89,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await registerSecurityHeaders(app, deps.config.http);
   // Identify the caller, count the request against its limit, then refuse or let it through.
   registerAuthentication(app, ctx, deps.config.http.apiKeyCacheMs);
-  await registerRateLimit(app, deps.redis, deps.config.http);
+  registerRateLimit(app, deps.redis, deps.config.http);
   registerAuthorization(app);
   registerAuditLog(app, ctx);
   registerIdempotency(app, ctx);
