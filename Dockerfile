@@ -23,5 +23,7 @@ EXPOSE 3000
 # The slim image has no curl; node's fetch does the probe.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# The service's Node.js flags: src/service-node-flags.ts.
+ENV NODE_OPTIONS="--max-semi-space-size=64"
 ENTRYPOINT ["node", "dist/src/cli/main.js"]
 CMD ["serve"]

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../../src/service-node-flags.js';
 
 // dist/bench/support → dist/src/cli/main.js: the CLI exactly as `npm start` runs it.
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -35,8 +36,10 @@ export async function startServer(
   script = CLI,
 ): Promise<RunningServer> {
   const port = await freePort();
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags NODE_OPTIONS refuses.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // The service's own flags, as `npm start` runs it; then e.g.
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags NODE_OPTIONS refuses.
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const nodeArgs = [...SERVICE_NODE_FLAGS, ...extra];
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
