@@ -20,3 +20,11 @@ export function canonicalJson(value: unknown): string {
   }
   return `{${out}}`;
 }
+
+/** The canonical JSON of an object, given its members' canonical JSON (as canonicalJson writes them). */
+export function canonicalObject(members: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const key of Object.keys(members).sort())
+    out += `${out ? ',' : ''}${JSON.stringify(key)}:${members[key]}`;
+  return `{${out}}`;
+}

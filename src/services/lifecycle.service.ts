@@ -29,8 +29,8 @@ import {
   type RecordedSignature,
   signatureKey,
 } from '../domain/lifecycle/signatures.js';
-import { signedContentHash } from '../domain/lifecycle/signed-content.js';
 import type { Plan } from '../domain/plan.js';
+import { signedContentHash } from '../domain/plan-hashes.js';
 import { type ResolvedPolicy, resolvePolicy } from '../domain/policy/resolve.js';
 import type { ServiceContext } from './context.js';
 import { openSignature, sealSignature } from './personal-fields.js';
@@ -41,7 +41,7 @@ export interface CurrentVersion {
   plan: Plan;
   /** The store's content hash of the version (submissions bind to it). */
   contentHash: string;
-  /** The hash signatures bind to (signed-content.ts), computed once per version in hand. */
+  /** The hash signatures bind to (plan-hashes.ts), computed once per version in hand. */
   signedContentHash: string;
 }
 

@@ -15,12 +15,12 @@ import {
 import type { PlanRow } from '../db/schema.js';
 import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
 import type { FieldIssue } from '../domain/field-issue.js';
-import { signedContentHash } from '../domain/lifecycle/signed-content.js';
 import type { Plan } from '../domain/plan.js';
+import { type PlanHashes, planHashes } from '../domain/plan-hashes.js';
 import type { Caller, ServiceContext } from './context.js';
 import { invalidPlan, preconditionFailed } from './errors.js';
 import { advanceLifecycle, NEW_PLAN, policyOf, storedState } from './lifecycle.service.js';
-import { personIndex, planContentHash } from './plan-content.js';
+import { personIndex } from './plan-content.js';
 
 export interface PushInput {
   caller: Caller;
@@ -73,7 +73,8 @@ export async function pushPlan(ctx: ServiceContext, input: PushInput): Promise<P
 
 async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushResult> {
   const { plan } = input;
-  const contentHash = planContentHash(plan);
+  const hashes = planHashes(plan);
+  const { contentHash } = hashes;
   const key = {
     organisation: input.caller.organisation,
     sourceSystem: input.sourceSystem,
@@ -88,7 +89,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
   if (!seen.found) {
     try {
       const pending = new PendingWrites();
-      const stored = await storeVersion(WRITES_ONLY, ctx, pending, input, seen, contentHash);
+      const stored = await storeVersion(WRITES_ONLY, ctx, pending, input, seen, hashes);
       await pending.flush(ctx.db);
       return stored;
     } catch (error) {
@@ -102,7 +103,7 @@ async function storePush(ctx: ServiceContext, input: PushInput): Promise<PushRes
       const reads = await readForPush(trx, key, unitId);
       checkIfMatch(input.ifMatch, reads.found?.row.current_version);
       if (reads.found?.contentHash === contentHash) return result(false, reads.found.row, input.warnings);
-      return storeVersion(trx, ctx, pending, input, reads, contentHash);
+      return storeVersion(trx, ctx, pending, input, reads, hashes);
     }),
   );
 }
@@ -117,7 +118,7 @@ async function storeVersion(
   pending: PendingWrites,
   input: PushInput,
   reads: PushReads,
-  contentHash: string,
+  hashes: PlanHashes,
 ): Promise<PushResult> {
   const { caller, plan } = input;
   const { found, policies, destinations } = reads;
@@ -129,7 +130,7 @@ async function storeVersion(
     planVersionInsert({
       planId: existing.id,
       version,
-      contentHash,
+      contentHash: hashes.contentHash,
       document: ctx.codec.encode(plan, { planId: existing.id, version }),
       warnings: input.warnings,
       sourceSystem: input.sourceSystem,
@@ -141,7 +142,7 @@ async function storeVersion(
   const lifecycle = await advanceLifecycle(trx, ctx, pending, {
     row: existing,
     previous: isNew ? undefined : storedState(existing.status),
-    current: { version, plan, contentHash, signedContentHash: signedContentHash(plan) },
+    current: { version, plan, ...hashes },
     by: { actor: caller.clientId, requestId: input.requestId ?? null },
     now,
     // An existing plan's records, policies included, are read under its lock.

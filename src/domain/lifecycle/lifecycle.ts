@@ -6,12 +6,12 @@
  */
 import type { SignatureRole } from '../codes.js';
 import type { Plan } from '../plan.js';
+import { signedContentHash } from '../plan-hashes.js';
 import type { Policy } from '../policy/policy.js';
 import { isBlank } from '../text.js';
 import { type MissingContentItem, missingContent } from './content-items.js';
 import { PlanIncomplete, SubmissionRefused } from './errors.js';
 import { type RecordedSignature, type SignatureRound, signatureRound } from './signatures.js';
-import { signedContentHash } from './signed-content.js';
 
 export const LIFECYCLE_STATES = [
   'draft',

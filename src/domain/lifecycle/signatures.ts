@@ -1,6 +1,6 @@
 /**
  * Signing rounds. Every signature binds to the signed-content hash of the version it was
- * given for (signed-content.ts); a version with other content starts a new round, and
+ * given for (plan-hashes.ts); a version with other content starts a new round, and
  * earlier versions keep their signatures.
  *
  * Signatures arrive two ways and count alike: recorded through `POST /v1/plans/{id}/signatures`,

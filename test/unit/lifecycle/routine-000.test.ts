@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeDeadlines, overdueReasons, stockholmToday } from '../../../src/domain/lifecycle/deadlines.js';
 import { SigningDraftRefused } from '../../../src/domain/lifecycle/errors.js';
 import { recordSignature } from '../../../src/domain/lifecycle/signatures.js';
-import { signedContentHash } from '../../../src/domain/lifecycle/signed-content.js';
+import { signedContentHash } from '../../../src/domain/plan-hashes.js';
 import { presetPolicy } from '../../../src/domain/policy/presets.js';
 import { clockAt, homeCarePlan, lifecycleOf, refused, signed } from './fixtures.js';
 

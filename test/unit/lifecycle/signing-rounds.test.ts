@@ -6,8 +6,8 @@ import {
   type RecordedSignature,
   recordSignature,
 } from '../../../src/domain/lifecycle/signatures.js';
-import { signedContentHash } from '../../../src/domain/lifecycle/signed-content.js';
 import type { Plan } from '../../../src/domain/plan.js';
+import { signedContentHash } from '../../../src/domain/plan-hashes.js';
 import { presetPolicy } from '../../../src/domain/policy/presets.js';
 import { homeCarePlan, lifecycleOf, refused, signed } from './fixtures.js';
 
