@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, hashApiKey } from '../../services/clients.service.js';
 import type { ServiceContext } from '../../services/context.js';
+import { pageSecurityHeaders } from '../security/security-headers.js';
 import { recordAdminAction } from './admin-audit.js';
 import {
   type AdminSessions,
@@ -17,18 +18,16 @@ export const LOGIN_PATH = '/admin/login';
 const LOGOUT_PATH = '/admin/logout';
 
 // The page has no script; its one inline style block is allowed, and the form posts only here.
-const LOGIN_CSP = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      'default-src': ["'none'"],
-      'style-src': ["'unsafe-inline'"],
-      'form-action': ["'self'"],
-      'frame-ancestors': ["'none'"],
-      'base-uri': ["'none'"],
-    },
+const LOGIN_HEADERS = pageSecurityHeaders({
+  useDefaults: false,
+  directives: {
+    'default-src': ["'none'"],
+    'style-src': ["'unsafe-inline'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'base-uri': ["'none'"],
   },
-};
+});
 
 export interface LoginOptions {
   ctx: ServiceContext;
@@ -49,7 +48,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
       { parseAs: 'string', bodyLimit: 4096 },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
-    const config = { helmet: LOGIN_CSP };
+    const config = { securityHeaders: LOGIN_HEADERS };
 
     scope.get(LOGIN_PATH, { config, schema: { hide: true } }, async (request, reply) => {
       const credential = await adminCaller(request, options.ctx, options.sessions);

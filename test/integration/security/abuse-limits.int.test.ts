@@ -129,6 +129,38 @@ describe('headers, CORS and timeouts', () => {
     }
   });
 
+  it('gives browser pages their own Content-Security-Policy and every other security header of the API', async () => {
+    const api = await t.app.inject({ url: '/health' });
+    const pages = {
+      '/admin/login':
+        "default-src 'none';style-src 'unsafe-inline';form-action 'self';frame-ancestors 'none';base-uri 'none'",
+      '/admin/queues':
+        "default-src 'self';script-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data:;font-src 'self' data:;connect-src 'self';object-src 'none';frame-ancestors 'none';base-uri 'self';form-action 'self'",
+    };
+    const security = (headers: Record<string, unknown>) =>
+      Object.fromEntries(
+        [
+          'cross-origin-opener-policy',
+          'cross-origin-resource-policy',
+          'origin-agent-cluster',
+          'referrer-policy',
+          'strict-transport-security',
+          'x-content-type-options',
+          'x-dns-prefetch-control',
+          'x-download-options',
+          'x-frame-options',
+          'x-permitted-cross-domain-policies',
+          'x-xss-protection',
+        ].map((name) => [name, headers[name]]),
+      );
+    expect(Object.values(security(api.headers)).every((value) => typeof value === 'string')).toBe(true);
+    for (const [url, csp] of Object.entries(pages)) {
+      const page = await t.app.inject({ url });
+      expect(page.headers['content-security-policy'], url).toBe(csp);
+      expect(security(page.headers), url).toEqual(security(api.headers));
+    }
+  });
+
   it('refuses CORS preflights unless CORS_ORIGINS allows the origin', async () => {
     const preflight = (app: TestApp, origin: string) =>
       app.app.inject({
