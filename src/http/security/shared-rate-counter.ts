@@ -62,7 +62,7 @@ export class SharedRateCounter {
     return count === undefined ? undefined : { count, resetInMs };
   }
 
-  /** Sends what was counted and not sent yet; after this, nothing more is sent. */
+  /** Sends what was counted and not sent yet: on shutdown, before the connection closes. */
   async close(): Promise<void> {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
