@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { maskIdentityNumbers } from './domain/identity-number.js';
 
 export type { Logger } from 'pino';
 
@@ -26,14 +27,6 @@ const REDACTED_PATHS = [
   '*.*.givenName',
   '*.*.familyName',
 ];
-
-// YYYYMMDDNNNC with or without the dash (and the 10-digit YYMMDDNNNC), not inside longer digit runs.
-const IDENTITY_NUMBER = /(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)/g;
-
-/** Replaces anything shaped like a personnummer or samordningsnummer. */
-export function maskIdentityNumbers(text: string): string {
-  return text.replace(IDENTITY_NUMBER, '[identity number]');
-}
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskIdentityNumbers(value);

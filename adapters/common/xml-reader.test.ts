@@ -205,6 +205,15 @@ describe('documents that are not well-formed are refused with 400', () => {
     const { message } = refusal(readUtf8('<a PNR="196408233234" PNR="196408233234"/>'));
     expect(message).not.toContain('196408233234');
   });
+  // Found by the fuzzer (seed 621780903): the parser quotes a name it cannot resolve.
+  it.each([
+    ['in an unbound prefix', '<a><x196408233234mlns:b PNR="1"/></a>'],
+    ['with a dash, in an unbound prefix', '<a><x640823-3234:b/></a>'],
+  ])('masks an identity number the parser quotes, %s', (_, text) => {
+    const { message } = refusal(readUtf8(text));
+    expect(message).toContain('[identity number]');
+    expect(message).not.toMatch(/6408233234|640823-3234/);
+  });
 });
 
 describe('element paths', () => {

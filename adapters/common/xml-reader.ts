@@ -9,6 +9,7 @@
  */
 import xml2js from 'xml2js';
 import type { FieldIssue } from '../../src/domain/field-issue.js';
+import { maskIdentityNumbers } from '../../src/domain/identity-number.js';
 import { normalizeLineEnds } from '../../src/domain/text.js';
 import { MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH } from '../types.js';
 import { type DocumentEncoding, detectEncoding } from './xml-encoding.js';
@@ -197,7 +198,8 @@ function parse(text: string): XmlReadResult {
     sax.write(text).close();
   } catch (error) {
     if (error instanceof Unreadable)
-      return refuse(400, `the document is not well-formed XML: ${error.message}`);
+      // The parser quotes the offending text, which may hold an identity number.
+      return refuse(400, `the document is not well-formed XML: ${maskIdentityNumbers(error.message)}`);
     throw error;
   }
   if (!root) return refuse(400, 'the document has no root element');

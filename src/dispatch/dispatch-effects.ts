@@ -9,12 +9,12 @@ import type { SubmissionRow } from '../db/lifecycle-schema.js';
 import type { PendingWrites } from '../db/pending-writes.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import type { Database, PlanRow } from '../db/schema.js';
+import { maskIdentityNumbers } from '../domain/identity-number.js';
 import type { Job } from '../jobs/catalogue.js';
 import { type Destination, listActiveDestinations } from '../jobs/destinations.repository.js';
 import { jobsInsert } from '../jobs/outbox.js';
 import { jobTables } from '../jobs/outbox.repository.js';
 import type { DestinationKind } from '../jobs/schema.js';
-import { maskIdentityNumbers } from '../logger.js';
 import type { ServiceContext } from '../services/context.js';
 import {
   type Actor,

@@ -48,3 +48,11 @@ function isRealDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   return day <= daysInMonth(year, month);
 }
+
+// YYYYMMDDNNNC with or without the dash (and the 10-digit YYMMDDNNNC), not inside longer digit runs.
+const IDENTITY_NUMBER_SHAPE = /(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)/g;
+
+/** Replaces anything shaped like a personnummer or samordningsnummer: for text that leaves the service (logs, error messages). */
+export function maskIdentityNumbers(text: string): string {
+  return text.replace(IDENTITY_NUMBER_SHAPE, '[identity number]');
+}

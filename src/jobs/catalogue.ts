@@ -2,7 +2,8 @@ import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { fitsBigint } from '../domain/bigint-text.js';
 import { SIGNATURE_ROLES } from '../domain/codes.js';
-import { type Logger, maskIdentityNumbers } from '../logger.js';
+import { maskIdentityNumbers } from '../domain/identity-number.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Job payloads carry ids only. Workers read names, identity numbers and documents from

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { maskIdentityNumbers } from '../logger.js';
+import { maskIdentityNumbers } from '../domain/identity-number.js';
 import { RetryableDeliveryError } from './backoff.js';
 import { webhookHeaders } from './webhook-signature.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dispatch, startDispatch } from '../../../src/dispatch/runtime.js';
+import { maskIdentityNumbers } from '../../../src/domain/identity-number.js';
 import { generateWebhookSecret, verifyWebhook } from '../../../src/jobs/webhook-signature.js';
-import { maskIdentityNumbers } from '../../../src/logger.js';
 import { bearer, createTestApp, type TestApp } from '../../helpers/app.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
 import { isolatedDatabase } from '../../helpers/scratch-database.js';

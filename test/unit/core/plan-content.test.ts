@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { maskIdentityNumbers } from '../../../src/domain/identity-number.js';
 import { parseCanonicalPlan } from '../../../src/domain/parse-plan.js';
 import type { Plan } from '../../../src/domain/plan.js';
 import { planContentHash, planHashes, signedContentHash } from '../../../src/domain/plan-hashes.js';
-import { maskIdentityNumbers } from '../../../src/logger.js';
 import { personIndex } from '../../../src/services/plan-content.js';
 import { validPlan } from '../../helpers/plans.js';
 
