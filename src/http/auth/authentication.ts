@@ -20,9 +20,9 @@ const isV1 = (request: FastifyRequest): boolean => request.routeOptions.url?.sta
  * Identifies the client of every /v1 request by its API key, without refusing anything yet,
  * so the rate limit in between can count per client (and per address for requests without a
  * valid key). A key's client is looked up once per `apiKeyCacheMs` (CallerCache), which is
- * how long a revoked key keeps working. `registerAuthorization` then refuses: 401 without a valid key, 403 without the
- * route's scope. Routes are checked against the scope table when they are registered; call
- * before any route.
+ * how long a revoked key keeps working. `registerAuthorization` then refuses: 401 without a
+ * valid key, 403 without the route's scope. Routes are checked against the scope table when
+ * they are registered; call before any route.
  */
 export function registerAuthentication(
   app: FastifyInstance,
