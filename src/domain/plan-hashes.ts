@@ -25,11 +25,6 @@ export function planHashes(plan: Plan): PlanHashes {
   return { contentHash: contentHashOf(plan, shared), signedContentHash: signedContentHashOf(plan, shared) };
 }
 
-/** PlanHashes.contentHash alone. */
-export function planContentHash(plan: Plan): string {
-  return contentHashOf(plan, sharedMembers(plan));
-}
-
 /** PlanHashes.signedContentHash alone. */
 export function signedContentHash(plan: Plan): string {
   return signedContentHashOf(plan, sharedMembers(plan));

@@ -1,4 +1,4 @@
-import { PendingWrites } from '../db/pending-writes.js';
+import { withPendingWrites } from '../db/pending-writes.js';
 import { listOverduePlans, lockNextPlans } from '../db/repositories/lifecycle.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { OverdueCode } from '../domain/lifecycle/deadlines.js';
@@ -29,12 +29,13 @@ export async function scanOverdue(
   for (;;) {
     const rows = await ctx.db.transaction().execute(async (trx) => {
       const locked = await lockNextPlans(trx, after, batchSize);
-      const pending = new PendingWrites();
-      const changes = [];
-      for (const row of locked)
-        changes.push(...(await reassessPlan(trx, ctx, pending, row, SYSTEM_ACTOR, { today })).changes);
-      pending.appendChanges(changes);
-      await pending.flush(trx);
+      const changes = await withPendingWrites(trx, async (pending) => {
+        const found = [];
+        for (const row of locked)
+          found.push(...(await reassessPlan(trx, ctx, pending, row, SYSTEM_ACTOR, { today })).changes);
+        pending.appendChanges(found);
+        return found;
+      });
       for (const change of changes) {
         if (change.kind !== 'overdue') continue;
         if (change.detail?.change === 'became') report.became++;

@@ -1,6 +1,5 @@
-import { PendingWrites } from '../db/pending-writes.js';
+import { withPendingWrites } from '../db/pending-writes.js';
 import { lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
-import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
 import {
   findPolicy,
   listPlanIdsUnder,
@@ -38,14 +37,12 @@ export async function setPolicy(
       updatedAt: ctx.clock(),
       updatedBy: by.actor,
     });
-    const pending = new PendingWrites();
-    const changes: NewPlanChange[] = [];
-    for (const id of await listPlanIdsUnder(trx, scope.organisation, scope.unitId)) {
-      const row = await lockOwnPlan(trx, scope.organisation, id);
-      if (row) changes.push(...(await reassessPlan(trx, ctx, pending, row, by)).changes);
-    }
-    pending.appendChanges(changes);
-    await pending.flush(trx);
+    await withPendingWrites(trx, async (pending) => {
+      for (const id of await listPlanIdsUnder(trx, scope.organisation, scope.unitId)) {
+        const row = await lockOwnPlan(trx, scope.organisation, id);
+        if (row) pending.appendChanges((await reassessPlan(trx, ctx, pending, row, by)).changes);
+      }
+    });
     return stored;
   });
 }

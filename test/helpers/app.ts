@@ -9,11 +9,23 @@ import { createLogger } from '../../src/logger.js';
 import { createClient, type Scope } from '../../src/services/clients.service.js';
 import type { Clock } from '../../src/services/context.js';
 
+/** A log line as the app writes it (pino JSON); the fields tests look at. */
+export interface LogLine {
+  msg?: string;
+  reqId?: string;
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+  [field: string]: unknown;
+}
+
 export interface TestApp {
   app: FastifyInstance;
   deps: AppDependencies;
   /** Every log line the app wrote, as JSON text. */
   logs: () => string;
+  /** Every log line the app wrote, parsed. */
+  logLines: () => LogLine[];
   close(): Promise<void>;
 }
 
@@ -46,6 +58,12 @@ export async function createTestApp(
     app,
     deps,
     logs: () => lines.join(''),
+    logLines: () =>
+      lines
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as LogLine),
     close: async () => {
       await app.close();
       await closeDependencies(deps);

@@ -261,19 +261,13 @@ describe('the dispatch flow of one plan', () => {
 
     // The worker's log lines carry the id of the request that submitted. The worker logs
     // after recording the delivery, so the line may follow the status by a moment.
-    const logs = () =>
-      t
-        .logs()
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line));
     // The request log masks digit runs that read like an identity number, which a random id can hold.
     const submitUrl = maskIdentityNumbers(`/v1/plans/${id}/submissions`);
-    const submitRequest = logs().find((l) => l.req?.url === submitUrl && l.req?.method === 'POST');
+    const submitRequest = t.logLines().find((l) => l.req?.url === submitUrl && l.req?.method === 'POST');
     expect(submitRequest?.reqId).toEqual(expect.any(String));
     await waitFor(
       async () =>
-        logs().some((l) => l.msg === 'submission delivered' && l.requestId === submitRequest?.reqId),
+        t.logLines().some((l) => l.msg === 'submission delivered' && l.requestId === submitRequest?.reqId),
       5_000,
       'the worker logged the delivery with the request id',
     );

@@ -10,21 +10,6 @@ afterAll(async () => {
   await t.close();
 });
 
-interface LogLine {
-  msg?: string;
-  reqId?: string;
-  req?: { method?: string; url?: string };
-  res?: { statusCode?: number };
-  responseTime?: number;
-}
-
-const logLines = (t: TestApp): LogLine[] =>
-  t
-    .logs()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as LogLine);
-
 describe('request log', () => {
   it('writes one line per request, after its answer: method, masked URL, status and time', async () => {
     const { authorization } = await adminOf(t.deps);
@@ -32,9 +17,9 @@ describe('request log', () => {
     const url = `/v1/plans?unit=${TEST_PERSON.identityNumber}`;
     const res = await t.app.inject({ url, headers: { authorization } });
     const masked = '/v1/plans?unit=[identity number]';
-    const line = logLines(t).find((l) => l.req?.url === masked);
+    const line = t.logLines().find((l) => l.req?.url === masked);
     expect(line, t.logs().slice(-2000)).toBeDefined();
-    expect(logLines(t).filter((l) => l.reqId === line?.reqId)).toHaveLength(1);
+    expect(t.logLines().filter((l) => l.reqId === line?.reqId)).toHaveLength(1);
     expect(line).toMatchObject({
       msg: 'request completed',
       req: { method: 'GET', url: masked },
