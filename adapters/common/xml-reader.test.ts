@@ -169,6 +169,10 @@ describe('ordinary XML is accepted', () => {
       ['d', 'urn:p'],
     ]);
   });
+  it('reads a literal tab or line end in an attribute value as a space, a reference as itself (XML 1.0 3.3.3)', () => {
+    const element = root(readUtf8('<a b="1\t2\r\n3\n4" c="&#9;&#10;"/>'));
+    expect(element.attributes.map((a) => a.value)).toEqual(['1 2 3 4', '\t\n']);
+  });
   it('treats __proto__ as an ordinary name', () => {
     const element = root(readUtf8('<a __proto__="1" constructor="2"><__proto__/></a>'));
     expect(element.attributes.map((a) => a.name)).toEqual(['__proto__', 'constructor']);
@@ -189,6 +193,8 @@ describe('documents that are not well-formed are refused with 400', () => {
     ['text after the root', '<a/>x'],
     ['undefined entity', '<a>&nbsp;</a>'],
     ['entity in the wrong case', '<a>&AMP;</a>'],
+    ['a name of an object property as an entity', '<a>&constructor;&__proto__;</a>'],
+    ['a declaration in upper case after the start', '<a><?XML version="1.0"?></a>'],
     ['uppercase X in a reference', '<a>&#X41;</a>'],
     ['reference to NUL', '<a>&#0;</a>'],
     ['reference to a surrogate', '<a>&#xD800;</a>'],
