@@ -127,6 +127,8 @@ describe('POST /v1/plans', () => {
       headers: { authorization, 'if-none-match': '"v2"' },
     });
     expect(cached.statusCode).toBe(304);
+    expect(cached.headers['content-length']).toBeUndefined();
+    expect(cached.body).toBe('');
 
     const missing = await t.app.inject({ url: `/v1/plans/${id}?version=3`, headers: { authorization } });
     expect(missing.statusCode).toBe(404);

@@ -105,6 +105,9 @@ describe('status', () => {
       headers: { authorization, 'if-none-match': etag },
     });
     expect(again.statusCode).toBe(304);
+    // A 304 has no body, so it announces no length: one that did stalled keep-alive clients.
+    expect(again.headers['content-length']).toBeUndefined();
+    expect(again.body).toBe('');
 
     await push(authorization, { ...plan, dates: { ...plan.dates, established: '2025-01-20' } });
     const changed = await t.app.inject({

@@ -44,7 +44,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       const view = await getPlanVersion(ctx, callerOf(request), request.params.id, request.query.version);
       const etag = versionETag(view.version);
       reply.header('etag', etag);
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
       return reply.send(view.plan);
     },
   });
@@ -86,7 +86,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       setAuditTarget(request, { planId: status.id, version: status.version });
       const etag = contentETag(JSON.stringify(status));
       reply.header('etag', etag);
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send(null);
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
       return reply.send(status);
     },
   });
