@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 
 /** Strong ETag of one stored version of a plan; `If-Match` on a push names it. */
 export const versionETag = (version: number): string => `"v${version}"`;
@@ -29,4 +30,13 @@ export function parseIfMatch(
     .filter((v): v is string => v !== undefined)
     .map(Number);
   return { any: false, versions };
+}
+
+/**
+ * Answers 304 Not Modified with no body, so with no Content-Length: the response schema's
+ * `null` would be serialised to four bytes that a 304 cannot carry, and keep-alive clients
+ * that trust the length would wait for them.
+ */
+export function notModified(reply: FastifyReply): FastifyReply {
+  return reply.code(304).send();
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditLogRow, AuditOutcome } from '../audit-schema.js';
 import type { Executor } from '../database.js';
-import { executeWrite, insertRows, type Write } from '../writes.js';
+import { executeWrite, insertRows, type Row, type Write } from '../writes.js';
 
 export interface NewAuditEntry {
   at: Date;
@@ -23,6 +23,12 @@ export async function insertAuditEntry(db: Executor, entry: NewAuditEntry): Prom
   await executeWrite(db, auditInsert(entry));
 }
 
+/** Several entries in one statement (src/http/audit/audit-batch.ts): one commit for all. */
+export async function insertAuditEntries(db: Executor, entries: readonly NewAuditEntry[]): Promise<void> {
+  const write = insertAuditRows(entries.map(auditRow));
+  if (write) await executeWrite(db, write);
+}
+
 const insertAuditRows = insertRows('audit_log', [
   'at',
   'client_id',
@@ -38,20 +44,22 @@ const insertAuditRows = insertRows('audit_log', [
 
 /** The insert of an entry, to send with a transaction's other writes (PendingWrites). */
 export function auditInsert(entry: NewAuditEntry): Write {
-  return insertAuditRows([
-    {
-      at: entry.at,
-      client_id: entry.clientId,
-      organisation: entry.organisation,
-      action: entry.action,
-      plan_id: entry.planId,
-      version: entry.version,
-      request_id: entry.requestId,
-      status: entry.status,
-      outcome: entry.outcome,
-      details: entry.details,
-    },
-  ]);
+  return insertAuditRows([auditRow(entry)]);
+}
+
+function auditRow(entry: NewAuditEntry): Row {
+  return {
+    at: entry.at,
+    client_id: entry.clientId,
+    organisation: entry.organisation,
+    action: entry.action,
+    plan_id: entry.planId,
+    version: entry.version,
+    request_id: entry.requestId,
+    status: entry.status,
+    outcome: entry.outcome,
+    details: entry.details,
+  };
 }
 
 export interface AuditQuery {

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../../db/audit-schema.js';
-import type { AuditDraft } from '../../db/repositories/audit.repository.js';
-import { recordAudit } from '../../services/audit.service.js';
+import { type AuditDraft, insertAuditEntries } from '../../db/repositories/audit.repository.js';
 import type { ServiceContext } from '../../services/context.js';
 import { callerOf } from '../auth/authentication.js';
+import { auditBatch } from './audit-batch.js';
 import { auditAction } from './route-audit.js';
 
 /** What a request was about, when the route knows better than its URL (a push learns its plan id). */
@@ -35,9 +35,11 @@ export function setAuditTarget(request: FastifyRequest, target: AuditTarget): vo
  * leaves unrecorded. A write that already committed stays committed; the client's retry is
  * idempotent and is recorded. Requests without a valid key (401) have no one to attribute
  * them to and are in the request log only; 429s never reached the route.
+ * Entries of requests answered at the same time share one INSERT and commit (audit-batch.ts).
  * Register after authentication, before the routes.
  */
 export function registerAuditLog(app: FastifyInstance, ctx: ServiceContext): void {
+  const batch = auditBatch((entries) => insertAuditEntries(ctx.db, entries));
   app.decorateRequest('auditTarget', null);
   app.decorateRequest('auditRecorded', false);
 
@@ -60,7 +62,7 @@ export function registerAuditLog(app: FastifyInstance, ctx: ServiceContext): voi
       details: { ...draft.details, ...target.details },
     };
     try {
-      await recordAudit(ctx, entry);
+      await batch.record(entry);
     } catch (err) {
       request.log.error(
         { err, action: entry.action, status: entry.status },

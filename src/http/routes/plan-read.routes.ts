@@ -6,7 +6,7 @@ import { getPlanStatus, getPlanVersion, getPlanVersions } from '../../services/p
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { grants } from '../auth/route-scopes.js';
-import { contentETag, ifNoneMatchHits, versionETag } from '../etag.js';
+import { contentETag, ifNoneMatchHits, notModified, versionETag } from '../etag.js';
 import { planStatusSchema } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
 import { canonicalPlanBody, planIdParams } from '../schemas.js';
@@ -44,7 +44,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       const view = await getPlanVersion(ctx, callerOf(request), request.params.id, request.query.version);
       const etag = versionETag(view.version);
       reply.header('etag', etag);
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return notModified(reply);
       return reply.send(view.plan);
     },
   });
@@ -86,7 +86,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       setAuditTarget(request, { planId: status.id, version: status.version });
       const etag = contentETag(JSON.stringify(status));
       reply.header('etag', etag);
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
+      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return notModified(reply);
       return reply.send(status);
     },
   });

@@ -167,6 +167,43 @@ describe('audit log', () => {
     }
   });
 
+  it('answers reads made together only after their shared entries commit; a refused entry withholds only its own answer', async () => {
+    const a = await adminOf(t.deps);
+    const b = await adminOf(t.deps);
+    const planA = await push(t, a.authorization, validPlan({ municipalityCode: a.organisation }));
+    const planB = await push(t, b.authorization, validPlan({ municipalityCode: b.organisation }));
+    const constraint = `audit_refuses_${a.organisation}`;
+    await sql`alter table audit_log add constraint ${sql.id(constraint)} check (organisation <> ${sql.lit(a.organisation)}) not valid`.execute(
+      t.deps.db,
+    );
+    try {
+      // Every answer's entry is committed by the time the answer arrives, not some time later:
+      // the organisation's entries are never fewer than its answers so far.
+      const answered = { [a.organisation]: 0, [b.organisation]: 0 };
+      const read = async (caller: { authorization: string; organisation: string }, id: string) => {
+        const res = await t.app.inject({
+          url: `/v1/plans/${id}/status`,
+          headers: { authorization: caller.authorization },
+        });
+        answered[caller.organisation]!++;
+        const seen = answered[caller.organisation]!;
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from audit_log
+          where organisation = ${caller.organisation} and action = 'status.read'`.execute(t.deps.db);
+        return { status: res.statusCode, entries: rows[0]!.n, seen };
+      };
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? read(a, planA.id) : read(b, planB.id))),
+      );
+      const ofA = answers.filter((_, i) => i % 4 === 0);
+      const ofB = answers.filter((_, i) => i % 4 !== 0);
+      expect(ofA.map((r) => [r.status, r.entries])).toEqual(ofA.map(() => [500, 0]));
+      expect(ofB.every((r) => r.status === 200 && r.entries >= r.seen)).toBe(true);
+      expect(Math.max(...ofB.map((r) => r.entries))).toBe(30);
+    } finally {
+      await sql`alter table audit_log drop constraint ${sql.id(constraint)}`.execute(t.deps.db);
+    }
+  });
+
   it('stores a push and its entry in one transaction: a push whose entry cannot be written stores nothing', async () => {
     const a = await adminOf(t.deps);
     const plan = validPlan({ municipalityCode: a.organisation });
