@@ -58,6 +58,8 @@ const envSchema = z.object({
 // Signing keys and discovery come over TLS; plain http only to this machine (a local provider, tests).
 function providerUrl() {
   return z.url({ protocol: /^https?$/ }).refine((value) => {
+    // Runs on values the url check already refused too; those have their message.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   }, 'must be an https URL (http only for localhost)');
