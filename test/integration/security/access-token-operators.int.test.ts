@@ -12,7 +12,9 @@ let organisation: string;
 beforeAll(async () => {
   issuer = await startTokenIssuer(() => new Date());
   // An hour's window: a fixed window turning over between the test's requests would reset the count.
-  t = await createTestApp({ env: oauthEnv(issuer, { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '3600' }) });
+  t = await createTestApp({
+    env: oauthEnv(issuer, { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '3600' }),
+  });
   organisation = await uniqueOrganisation(t.deps);
 });
 afterAll(async () => {

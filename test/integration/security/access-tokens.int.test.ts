@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { base64url, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYS_COOLDOWN_MS, KEYS_MAX_AGE_MS } from '../../../src/http/auth/signing-keys.js';
-import { adminOf, createTestApp, type TestApp, uniqueOrganisation } from '../../helpers/app.js';
+import { adminOf, createTestApp, pushedPlan, type TestApp, uniqueOrganisation } from '../../helpers/app.js';
 import { validPlan } from '../../helpers/plans.js';
 import { oauthEnv, startTokenIssuer, type TokenIssuer } from '../../helpers/token-issuer.js';
 
@@ -19,24 +19,13 @@ let t: TestApp;
 let own: { organisation: string; authorization: string; planId: string };
 let other: { organisation: string; authorization: string; planId: string };
 
-async function pushed(organisation: string, authorization: string): Promise<string> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/plans',
-    headers: { authorization },
-    payload: validPlan({ municipalityCode: organisation }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
-}
-
 beforeAll(async () => {
   issuer = await startTokenIssuer(clock);
   t = await createTestApp({ clock, env: oauthEnv(issuer) });
   const a = await adminOf(t.deps);
   const b = await adminOf(t.deps);
-  own = { ...a, planId: await pushed(a.organisation, a.authorization) };
-  other = { ...b, planId: await pushed(b.organisation, b.authorization) };
+  own = { ...a, planId: await pushedPlan(t, a.organisation, a.authorization) };
+  other = { ...b, planId: await pushedPlan(t, b.organisation, b.authorization) };
 });
 afterAll(async () => {
   await t?.close();

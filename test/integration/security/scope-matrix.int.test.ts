@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_AUDIT_ACTIONS } from '../../../src/http/audit/route-audit.js';
 import { ROUTE_SCOPES } from '../../../src/http/auth/route-scopes.js';
 import { SCOPES, type Scope } from '../../../src/services/clients.service.js';
-import { adminOf, bearer, createTestApp, type TestApp } from '../../helpers/app.js';
+import { adminOf, bearer, createTestApp, pushedPlan, type TestApp } from '../../helpers/app.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
 import { oauthEnv, startTokenIssuer, type TokenIssuer } from '../../helpers/token-issuer.js';
 
@@ -40,24 +40,13 @@ const credentialOf = (kind: CredentialKind, scope: Scope) => credentials.get(`${
 /** Credentials that identify no one: 401 on every /v1 route. */
 const invalid: (string | undefined)[] = [undefined, 'Bearer pbk_not-a-key', 'Basic dXNlcjpwYXNz'];
 
-async function pushed(organisation: string, authorization: string): Promise<string> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/plans',
-    headers: { authorization },
-    payload: validPlan({ municipalityCode: organisation }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
-}
-
 beforeAll(async () => {
   issuer = await startTokenIssuer(() => new Date());
   t = await createTestApp({ env: oauthEnv(issuer) });
   const a = await adminOf(t.deps);
   const b = await adminOf(t.deps);
-  own = { ...a, planId: await pushed(a.organisation, a.authorization) };
-  other = { ...b, planId: await pushed(b.organisation, b.authorization) };
+  own = { ...a, planId: await pushedPlan(t, a.organisation, a.authorization) };
+  other = { ...b, planId: await pushedPlan(t, b.organisation, b.authorization) };
   for (const scope of SCOPES) {
     credentials.set(`API key:${scope}`, await bearer(t.deps, own.organisation, [scope]));
     const token = await issuer.sign(
