@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../../db/audit-schema.js';
 import { type AuditDraft, insertAuditEntries } from '../../db/repositories/audit.repository.js';
+import { callerDetails } from '../../services/audit.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { callerOf } from '../auth/authentication.js';
 import { auditBatch } from './audit-batch.js';
@@ -87,7 +88,10 @@ export function auditDraft(ctx: ServiceContext, request: FastifyRequest): AuditD
     organisation: caller.organisation,
     action: auditAction(request.method === 'HEAD' ? 'GET' : request.method, request.routeOptions.url ?? ''),
     requestId: request.id,
-    details: typeof params.system === 'string' ? { system: params.system } : {},
+    details: {
+      ...callerDetails(caller),
+      ...(typeof params.system === 'string' && { system: params.system }),
+    },
   };
 }
 
