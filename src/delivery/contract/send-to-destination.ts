@@ -51,7 +51,7 @@ export async function sendToDestination(
       jobId: context.jobId,
       planId: message.planId,
       version: message.version,
-      webhookId: webhookIdFor(context.jobId),
+      webhookId: webhookIdOf(context.jobId),
     },
     deps.clock(),
   );
@@ -105,7 +105,11 @@ export function usableDestination(destination: DestinationWithSecret | undefined
   return destination;
 }
 
-/** The Standard Webhooks message id: stable for the job, so every retry carries the same one. */
-export function webhookIdFor(jobId: string): string {
-  return `msg_${jobId}`;
+/**
+ * The Standard Webhooks message id of a job: its id, which is its outbox row's webhook id, so
+ * every retry carries the same one. A job relayed before webhook ids were stored
+ * (`<kind>-<row id>`) keeps the id it was given then.
+ */
+export function webhookIdOf(jobId: string): string {
+  return jobId.startsWith('msg_') ? jobId : `msg_${jobId}`;
 }
