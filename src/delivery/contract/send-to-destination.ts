@@ -23,6 +23,8 @@ export interface OutboundMessage {
   event: string;
   planId: string | null;
   version: number | null;
+  /** The submission a delivery carries (`planbrygga-submission-id`), for the receiver's receipt. */
+  submissionId?: string;
   /** The document in the destination system's format, or a small JSON body. */
   body: Uint8Array | string;
   contentType: string;
@@ -71,6 +73,7 @@ export async function sendToDestination(
         'planbrygga-event': message.event,
         ...(message.planId ? { 'planbrygga-plan-id': message.planId } : {}),
         ...(message.version ? { 'planbrygga-plan-version': String(message.version) } : {}),
+        ...(message.submissionId ? { 'planbrygga-submission-id': message.submissionId } : {}),
       },
       timeoutMs: deps.timeoutMs,
       signal: context.signal,

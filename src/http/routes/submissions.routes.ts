@@ -78,7 +78,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
         'A re-send is explicit: {"resend": true}. The body is optional.',
       tags: ['submissions'],
       params: planIdParams,
-      body: submitBody.optional(),
+      body: submitBody.nullish(),
       response: {
         200: submittedSchema.describe(
           'The version was submitted already: the existing submissions, nothing queued',
