@@ -16,7 +16,7 @@ export async function keysCommand(args: string[]): Promise<number> {
   if (sub !== 'status' && sub !== 'rotate') throw new UsageError(USAGE);
   const batchSize = parseBatchSize(rest);
   const config = loadConfig();
-  const db = createDatabase(config.databaseUrl, 1);
+  const db = createDatabase(config.databaseUrl, { ...config.database, maxConnections: 1 });
   try {
     if (sub === 'rotate') {
       const cipher = createFieldCipher(config.encryption);
