@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { isDatabaseUnavailable } from './db/availability.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest, migrationDatabaseOptions } from './db/migrate.js';
-import { type Dispatch, startDispatch } from './dispatch/runtime.js';
+import { type Dispatch, startDispatch } from './delivery/runtime.js';
 import type { Logger } from './logger.js';
 
 const CONNECTION_CODES = new Set([

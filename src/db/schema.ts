@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { JobTables } from '../jobs/schema.js';
+import type { JobTables } from '../delivery/schema.js';
 import type { AuditTables } from './audit-schema.js';
 import type { LifecycleTables } from './lifecycle-schema.js';
 
@@ -75,7 +75,7 @@ export interface IdempotencyKeysTable {
 }
 
 /**
- * The job tables (outbox, destinations, deliveries) are declared by src/jobs, which owns them;
+ * The job tables (outbox, destinations, deliveries) are declared by src/delivery, which owns them;
  * the lifecycle tables by lifecycle-schema.ts.
  */
 export interface Database extends JobTables, LifecycleTables, AuditTables {

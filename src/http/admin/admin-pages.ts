@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Queues } from '../../jobs/queues.js';
+import type { Queues } from '../../delivery/queues/queues.js';
 import type { ServiceContext } from '../../services/context.js';
 import { createAdminSessions } from './admin-session.js';
 import { registerDashboard } from './dashboard.js';

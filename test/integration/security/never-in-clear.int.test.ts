@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countValuesByKey, NOT_ENCRYPTED } from '../../../src/crypto/rotation.js';
-import { startOutboxRelay } from '../../../src/jobs/outbox-relay.js';
-import { createQueues } from '../../../src/jobs/queues.js';
+import { startOutboxRelay } from '../../../src/delivery/outbox/outbox-relay.js';
+import { createQueues } from '../../../src/delivery/queues/queues.js';
 import { adminOf, createTestApp, type TestApp } from '../../helpers/app.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.js';
 import {
