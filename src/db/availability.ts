@@ -70,3 +70,30 @@ export class DatabaseAvailability {
     return this.#downSince !== null;
   }
 }
+
+export interface RetryWhileUnavailableOptions {
+  /** Gives up (throws the last error) after this long. */
+  maxWaitMs: number;
+  /** Gives up when this aborts (a worker shutting down). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs `work` again while it fails because the database is away, pausing ¼ s and doubling to
+ * 2 s between tries: for a write that records something already done elsewhere (a delivery
+ * the receiver has), which must not be lost to an outage of a few seconds.
+ */
+export async function retryWhileUnavailable<T>(
+  work: () => Promise<T>,
+  { maxWaitMs, signal }: RetryWhileUnavailableOptions,
+): Promise<T> {
+  const deadline = Date.now() + maxWaitMs;
+  for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || signal?.aborted || Date.now() + pauseMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}

@@ -23,7 +23,10 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   /** Longest a statement may run (PostgreSQL's statement_timeout, and a client-side bound); 0: no limit. */
   statementTimeoutMs?: number;
-  /** Named prepared statements for the marked texts (prepared-statements.ts); off behind a pooler in transaction mode. */
+  /**
+   * Named prepared statements for the marked texts (prepared-statements.ts). Off behind a pooler
+   * in transaction mode, which also refuses statement_timeout as a startup parameter.
+   */
   preparedStatements?: boolean;
   /** Where the database's outages are logged, once each. */
   logger?: Logger;
@@ -48,8 +51,10 @@ export function createDatabase(connectionString: string, options: DatabaseOption
     // A server that vanished without closing its sockets (a failover's old primary) is noticed.
     keepAlive: true,
     ...(statementTimeoutMs > 0 && {
-      statement_timeout: statementTimeoutMs,
-      // The server cannot cancel a statement when it is out of reach; the client stops waiting a little later.
+      // PostgreSQL cancels a statement past the timeout. A pooler (PgBouncer) refuses the
+      // parameter at connect, so behind one (prepared statements off) only the client's bound holds.
+      ...(preparedStatements && { statement_timeout: statementTimeoutMs }),
+      // A server out of reach cannot cancel anything: the client stops waiting a little later.
       query_timeout: statementTimeoutMs + 1_000,
     }),
   });

@@ -1,6 +1,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DatabaseAvailability, isDatabaseUnavailable } from '../../../src/db/availability.js';
+import {
+  DatabaseAvailability,
+  isDatabaseUnavailable,
+  retryWhileUnavailable,
+} from '../../../src/db/availability.js';
 import { createLogger } from '../../../src/logger.js';
 
 function withCode(message: string, code: string): Error {
@@ -63,5 +67,43 @@ describe('DatabaseAvailability', () => {
       'PostgreSQL is unreachable; requests answer 503 and jobs wait until it answers again',
       'PostgreSQL reachable again',
     ]);
+  });
+});
+
+describe('retryWhileUnavailable', () => {
+  it('tries again while the database is away, and gives up on any other error at once', async () => {
+    let calls = 0;
+    const value = await retryWhileUnavailable(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw withCode('read ECONNRESET', 'ECONNRESET');
+        return 'recorded';
+      },
+      { maxWaitMs: 5_000 },
+    );
+    expect([value, calls]).toEqual(['recorded', 3]);
+
+    let wrongCalls = 0;
+    const wrong = retryWhileUnavailable(
+      async () => {
+        wrongCalls += 1;
+        throw withCode('duplicate key', '23505');
+      },
+      { maxWaitMs: 5_000 },
+    );
+    await expect(wrong).rejects.toMatchObject({ code: '23505' });
+    expect(wrongCalls).toBe(1);
+  });
+
+  it('gives up with the last error after maxWaitMs', async () => {
+    const started = Date.now();
+    const away = retryWhileUnavailable(
+      async () => {
+        throw withCode('connect ECONNREFUSED', 'ECONNREFUSED');
+      },
+      { maxWaitMs: 600 },
+    );
+    await expect(away).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 });
