@@ -58,9 +58,13 @@ export class DatabaseAvailability {
     );
   }
 
-  /** A connection was made: the database answers again. */
-  answered(): void {
-    if (this.#downSince === null) return;
+  /**
+   * A statement was answered on a connection made at `connectedAt`: the database is back,
+   * unless that connection is older than the outage. PostgreSQL ends its sessions one by one
+   * as it shuts down, so an old connection may still answer between the failures of others.
+   */
+  answered(connectedAt: number): void {
+    if (this.#downSince === null || connectedAt < this.#downSince) return;
     const downMs = Date.now() - this.#downSince;
     this.#downSince = null;
     this.logger?.info({ downMs }, 'PostgreSQL reachable again');
@@ -80,7 +84,7 @@ export interface RetryWhileUnavailableOptions {
 
 /**
  * Runs `work` again while it fails because the database is away, pausing ¼ s and doubling to
- * 2 s between tries: for a write that records something already done elsewhere (a delivery
+ * 1 s between tries: for a write that records something already done elsewhere (a delivery
  * the receiver has), which must not be lost to an outage of a few seconds.
  */
 export async function retryWhileUnavailable<T>(
@@ -88,7 +92,7 @@ export async function retryWhileUnavailable<T>(
   { maxWaitMs, signal }: RetryWhileUnavailableOptions,
 ): Promise<T> {
   const deadline = Date.now() + maxWaitMs;
-  for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+  for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 1_000)) {
     try {
       return await work();
     } catch (error) {

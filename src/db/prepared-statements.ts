@@ -36,6 +36,7 @@ export function preparedStatement(text: string): string {
  */
 class PreparingClient implements PostgresPoolClient {
   #broken = false;
+  readonly #connectedAt = Date.now();
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -57,10 +58,16 @@ class PreparingClient implements PostgresPoolClient {
       name === undefined
         ? this.client.query(sqlOrCursor, values)
         : this.client.query({ name, text: sqlOrCursor, values });
-    return result.catch((error: unknown) => {
-      if (isDatabaseUnavailable(error)) this.#lost(error);
-      throw error;
-    });
+    return result.then(
+      (rows) => {
+        this.availability.answered(this.#connectedAt);
+        return rows;
+      },
+      (error: unknown) => {
+        if (isDatabaseUnavailable(error)) this.#lost(error);
+        throw error;
+      },
+    );
   }
 
   release(): void {
@@ -96,7 +103,6 @@ export function preparingPool(pool: pg.Pool, { prepare, availability }: Preparin
         if (isDatabaseUnavailable(error)) availability.lost(error);
         throw error;
       }
-      availability.answered();
       let preparing = clients.get(client);
       if (!preparing) {
         preparing = new PreparingClient(client, prepare, availability);
