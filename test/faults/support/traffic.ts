@@ -103,8 +103,8 @@ export class Traffic {
     return this.sendPush({ idempotencyKey: randomUUID(), payload, sourcePlanId });
   }
 
-  /** Sends (or sends again) a push; a push without a 2xx answer is kept for later. */
-  async sendPush(push: PendingPush): Promise<string | null> {
+  /** Sends (or sends again) a push; a push without a 2xx answer is kept for later unless `keep` is false. */
+  async sendPush(push: PendingPush, { keep = true } = {}): Promise<string | null> {
     const { answer, json } = await this.request('push', '/v1/plans', {
       method: 'POST',
       body: push.payload,
@@ -115,7 +115,7 @@ export class Traffic {
       this.storedPlans.push(id);
       return id;
     }
-    this.unansweredPushes.push(push);
+    if (keep) this.unansweredPushes.push(push);
     return null;
   }
 
