@@ -9,6 +9,7 @@ import { jobTables } from './delivery/outbox/outbox.repository.js';
 import type { Queues } from './delivery/queues/queues.js';
 import { registerAdminPages } from './http/admin/admin-pages.js';
 import { registerAuditLog } from './http/audit/audit-log.js';
+import { createAccessTokenVerifier } from './http/auth/access-tokens.js';
 import { registerAuthentication, registerAuthorization } from './http/auth/authentication.js';
 import { answerFrameworkError, registerErrorHandler } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -88,7 +89,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandler(app);
   await registerSecurityHeaders(app, deps.config.http);
   // Identify the caller, count the request against its limit, then refuse or let it through.
-  registerAuthentication(app, ctx, deps.config.http.apiKeyCacheMs);
+  const { oauth } = deps.config;
+  const tokens =
+    oauth &&
+    createAccessTokenVerifier(oauth, {
+      clock: ctx.clock,
+      onKeyFetchError: (err) =>
+        app.log.warn(
+          { err },
+          'access tokens: the signing keys could not be fetched; the cached ones stay in use',
+        ),
+    });
+  registerAuthentication(app, ctx, { apiKeyCacheMs: deps.config.http.apiKeyCacheMs, tokens });
   registerRateLimit(app, deps.redis, deps.config.http);
   registerAuthorization(app);
   registerAuditLog(app, ctx);
@@ -110,9 +122,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
   const { operatorOrganisation } = deps.config;
-  await registerAdminPages(app, { ctx, queues: deps.queues, redis: deps.redis, operatorOrganisation });
+  await registerAdminPages(app, {
+    ctx,
+    tokens,
+    queues: deps.queues,
+    redis: deps.redis,
+    operatorOrganisation,
+  });
   metricsRoutes(app, {
     ctx,
+    tokens,
     registry: createMetrics({ db: jobTables(deps.db), queues: deps.queues, logger: deps.logger }),
     token: deps.config.metricsToken,
     operatorOrganisation,

@@ -11,8 +11,11 @@ export interface ClientsTable {
   name: string;
   organisation: string;
   scopes: string[];
-  /** SHA-256 hex of the API key; the key itself is never stored. */
-  key_hash: string;
+  /** SHA-256 hex of the API key; the key itself is never stored. Null for a token client. */
+  key_hash: ColumnType<string | null, string | undefined, never>;
+  /** A token client (migrations/1795433300000-token-clients.ts): its tokens' `iss` and `sub`; null for a key's client. */
+  token_issuer: ColumnType<string | null, string | undefined, never>;
+  token_subject: ColumnType<string | null, string | undefined, never>;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
 }
