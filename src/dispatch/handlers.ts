@@ -200,7 +200,10 @@ function storedVersion(
   stored: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined,
 ): CurrentVersion {
   if (!stored) throw new UnrecoverableError('the plan version no longer exists');
-  return decodeVersion(ctx, planId, stored);
+  // Retention never prunes a version with a delivery under way; an erased one is gone for good.
+  const { document } = stored;
+  if (document === null) throw new UnrecoverableError("the plan version's content was pruned");
+  return decodeVersion(ctx, planId, { ...stored, document, pruned_at: null, prune_reason: null });
 }
 
 /** The role still has to sign this version, which is still current: its unit and due date; else undefined. */
@@ -209,7 +212,8 @@ async function outstandingSignOff(
   data: SignOffPayload,
 ): Promise<{ unitId: string; dueBy: string | undefined } | undefined> {
   const row = await ctx.db.selectFrom('plans').selectAll().where('id', '=', data.planId).executeTakeFirst();
-  if (!row || row.current_version !== data.version) return undefined;
+  // An ended plan's follow-ups stop.
+  if (!row || row.current_version !== data.version || row.status === 'ended') return undefined;
   const current = await currentVersion(ctx.db, ctx, row);
   const { assessment } = await loadLifecycle(ctx.db, ctx, row, current, stockholmDate(ctx.clock()));
   const { lifecycle, deadlines } = assessment;
