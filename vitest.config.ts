@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // and Redis key prefix per run from the global setup. The reliability tests spawn real worker
 // processes and cut Redis off for seconds; they run last, on their own (groupOrder 1), so
 // their timing is not at the mercy of every other test file running on the same cores.
-const RELIABILITY = 'test/integration/dispatch/reliability.int.test.ts';
+const RELIABILITY = 'test/integration/delivery/reliability.int.test.ts';
 export default defineConfig({
   test: {
     testTimeout: 30_000,

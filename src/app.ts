@@ -5,8 +5,11 @@ import type { Config } from './config.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Db } from './db/database.js';
 import type { PlanDocumentCodec } from './db/plan-document-codec.js';
+import { jobTables } from './delivery/outbox/outbox.repository.js';
+import type { Queues } from './delivery/queues/queues.js';
 import { registerAdminPages } from './http/admin/admin-pages.js';
 import { registerAuditLog } from './http/audit/audit-log.js';
+import { createAccessTokenVerifier } from './http/auth/access-tokens.js';
 import { registerAuthentication, registerAuthorization } from './http/auth/authentication.js';
 import { answerFrameworkError, registerErrorHandler } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -34,8 +37,6 @@ import { submissionRoutes } from './http/routes/submissions.routes.js';
 import { registerRateLimit } from './http/security/rate-limit.js';
 import { registerSecurityHeaders } from './http/security/security-headers.js';
 import { registerZodCompilers } from './http/zod-compilers.js';
-import { jobTables } from './jobs/outbox.repository.js';
-import type { Queues } from './jobs/queues.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
 import type { Clock, ServiceContext } from './services/context.js';
@@ -89,7 +90,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerErrorHandler(app);
   await registerSecurityHeaders(app, deps.config.http);
   // Identify the caller, count the request against its limit, then refuse or let it through.
-  registerAuthentication(app, ctx, deps.config.http.apiKeyCacheMs);
+  const { oauth } = deps.config;
+  const tokens =
+    oauth &&
+    createAccessTokenVerifier(oauth, {
+      clock: ctx.clock,
+      onKeyFetchError: (err) =>
+        app.log.warn(
+          { err },
+          'access tokens: the signing keys could not be fetched; the cached ones stay in use',
+        ),
+    });
+  registerAuthentication(app, ctx, { apiKeyCacheMs: deps.config.http.apiKeyCacheMs, tokens });
   registerRateLimit(app, deps.redis, deps.config.http);
   registerAuthorization(app);
   registerAuditLog(app, ctx);
@@ -112,9 +124,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
   const { operatorOrganisation } = deps.config;
-  await registerAdminPages(app, { ctx, queues: deps.queues, redis: deps.redis, operatorOrganisation });
+  await registerAdminPages(app, {
+    ctx,
+    tokens,
+    queues: deps.queues,
+    redis: deps.redis,
+    operatorOrganisation,
+  });
   metricsRoutes(app, {
     ctx,
+    tokens,
     registry: createMetrics({ db: jobTables(deps.db), queues: deps.queues, logger: deps.logger }),
     token: deps.config.metricsToken,
     operatorOrganisation,

@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { createFieldCipher } from './crypto/field-cipher.js';
 import { createDatabase } from './db/database.js';
 import { encryptedPlanDocumentCodec } from './db/plan-document-codec.js';
-import { createQueues, type Queues, type QueuesOptions } from './jobs/queues.js';
+import { createQueues, type Queues, type QueuesOptions } from './delivery/queues/queues.js';
 import { createLogger, type Logger } from './logger.js';
 
 /**

@@ -48,7 +48,26 @@ const envSchema = z.object({
     .string()
     .regex(/^\d{4}$/, 'must be a 4-digit municipality code')
     .optional(),
+  OAUTH_ISSUER: providerUrl().optional(),
+  OAUTH_AUDIENCE: z.string().max(1000).optional(),
+  OAUTH_JWKS_URL: providerUrl().optional(),
+  OAUTH_ORGANISATION_CLAIM: claimName().default('kommunkod'),
+  OAUTH_SCOPE_CLAIM: claimName().default('scope'),
 });
+
+// Signing keys and discovery come over TLS; plain http only to this machine (a local provider, tests).
+function providerUrl() {
+  return z.url({ protocol: /^https?$/ }).refine((value) => {
+    // Runs on values the url check already refused too; those have their message.
+    if (!URL.canParse(value)) return true;
+    const url = new URL(value);
+    return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  }, 'must be an https URL (http only for localhost)');
+}
+
+function claimName() {
+  return z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be a claim name without spaces');
+}
 
 export interface Config {
   databaseUrl: string;
@@ -78,6 +97,22 @@ export interface Config {
    * municipality per installation).
    */
   operatorOrganisation: string | null;
+  /** OAuth2 access tokens accepted beside API keys; null: API keys only (OAUTH_ISSUER not set). */
+  oauth: OAuthConfig | null;
+}
+
+/** Where access tokens come from and how their claims map onto a caller (src/http/auth/access-tokens.ts). */
+export interface OAuthConfig {
+  /** The exact `iss` of every accepted token. */
+  issuer: string;
+  /** The `aud` a token must name: this installation. */
+  audience: string;
+  /** The provider's signing keys; null: the `jwks_uri` of the issuer's /.well-known/openid-configuration. */
+  jwksUrl: string | null;
+  /** The claim holding the 4-digit municipality code (kommunkod). */
+  organisationClaim: string;
+  /** The claim holding the scopes: a space-separated string or an array of strings. */
+  scopeClaim: string;
 }
 
 export interface HttpLimits {
@@ -158,6 +193,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }),
     metricsToken: e.METRICS_TOKEN ?? null,
     operatorOrganisation: e.OPERATOR_ORGANISATION ?? null,
+    oauth: oauthConfig(e),
+  });
+}
+
+function oauthConfig(e: z.output<typeof envSchema>): OAuthConfig | null {
+  if (e.OAUTH_ISSUER === undefined) {
+    const orphan = (['OAUTH_AUDIENCE', 'OAUTH_JWKS_URL'] as const).find((name) => e[name] !== undefined);
+    if (orphan) throw new ConfigError(`invalid configuration:\n  ${orphan}: is set but OAUTH_ISSUER is not`);
+    return null;
+  }
+  // Without an audience any token of the provider would do, whichever application it was issued for.
+  if (e.OAUTH_AUDIENCE === undefined) {
+    throw new ConfigError('invalid configuration:\n  OAUTH_AUDIENCE: is required when OAUTH_ISSUER is set');
+  }
+  return Object.freeze({
+    issuer: e.OAUTH_ISSUER,
+    audience: e.OAUTH_AUDIENCE,
+    jwksUrl: e.OAUTH_JWKS_URL ?? null,
+    organisationClaim: e.OAUTH_ORGANISATION_CLAIM,
+    scopeClaim: e.OAUTH_SCOPE_CLAIM,
   });
 }
 

@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { closeDependencies, createDependencies } from './compose.js';
 import type { Config } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
-import { type Dispatch, startDispatch } from './dispatch/runtime.js';
+import { type Dispatch, startDispatch } from './delivery/runtime.js';
 import type { Logger } from './logger.js';
 
 const CONNECTION_CODES = new Set([

@@ -1,4 +1,4 @@
-import type { DestinationSecretCodec } from '../jobs/destinations.repository.js';
+import type { DestinationSecretCodec } from '../delivery/destinations/destinations.repository.js';
 import { encryptionContexts } from './contexts.js';
 import type { FieldCipher } from './field-cipher.js';
 

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
-import type { JobTables } from '../jobs/schema.js';
+import type { JobTables } from '../delivery/schema.js';
 import type { AuditTables } from './audit-schema.js';
 import type { DataProtectionTables } from './data-protection-schema.js';
 import type { LifecycleTables } from './lifecycle-schema.js';
@@ -12,8 +12,11 @@ export interface ClientsTable {
   name: string;
   organisation: string;
   scopes: string[];
-  /** SHA-256 hex of the API key; the key itself is never stored. */
-  key_hash: string;
+  /** SHA-256 hex of the API key; the key itself is never stored. Null for a token client. */
+  key_hash: ColumnType<string | null, string | undefined, never>;
+  /** A token client (migrations/1795433300000-token-clients.ts): its tokens' `iss` and `sub`; null for a key's client. */
+  token_issuer: ColumnType<string | null, string | undefined, never>;
+  token_subject: ColumnType<string | null, string | undefined, never>;
   created_at: Timestamp;
   revoked_at: Timestamp | null;
 }
@@ -82,7 +85,7 @@ export interface IdempotencyKeysTable {
 }
 
 /**
- * The job tables (outbox, destinations, deliveries) are declared by src/jobs, which owns them;
+ * The job tables (outbox, destinations, deliveries) are declared by src/delivery, which owns them;
  * the lifecycle tables by lifecycle-schema.ts, plan ends and legal holds by data-protection-schema.ts.
  */
 export interface Database extends JobTables, LifecycleTables, AuditTables, DataProtectionTables {

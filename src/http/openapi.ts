@@ -15,11 +15,32 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         title: 'planbrygga',
         version,
         description:
-          'Integration hub for genomförandeplaner. Every /v1 request needs `Authorization: Bearer <key>`; ' +
+          'Integration hub for genomförandeplaner. Every /v1 request needs `Authorization: Bearer <key>`, ' +
+          'with an API key or, where the installation is configured for it, an OAuth2 access token; ' +
           'errors are application/problem+json (RFC 9457).',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key issued by `planbrygga clients create`.',
+          },
+          // A bearer JWT rather than an oauth2 scheme: the token endpoint is the municipality's own,
+          // unknown to this document, and planbrygga never takes part in the grant.
+          accessToken: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              "An OAuth2 access token (RFC 9068) from the municipality's identity provider, obtained by the " +
+              'client-credentials grant; its scope claim holds planbrygga scopes and its organisation claim ' +
+              'the municipality code. Accepted when OAUTH_ISSUER is configured (docs/security.md).',
+          },
+        },
+      },
+      // Either scheme: a list of alternatives.
+      security: [{ apiKey: [] }, { accessToken: [] }],
     },
     transform: createJsonSchemaTransform({ skipList: ['/openapi.json'] }),
     transformObject: jsonSchemaTransformObject,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { JobsExecutor } from '../jobs/outbox.repository.js';
-import type { DeliveryStatus } from '../jobs/schema.js';
+import type { JobsExecutor } from '../delivery/outbox/outbox.repository.js';
+import type { DeliveryStatus } from '../delivery/schema.js';
 
 export interface DeliveryTally {
   jobName: string;

@@ -1,8 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
-import { isJobName, QUEUE_NAMES, type QueueName, queueOf } from '../jobs/catalogue.js';
-import { failureClass } from '../jobs/failure-class.js';
-import { type JobsExecutor, outboxBacklog } from '../jobs/outbox.repository.js';
-import type { Queues } from '../jobs/queues.js';
+import { failureClass } from '../delivery/contract/failure-class.js';
+import { type JobsExecutor, outboxBacklog } from '../delivery/outbox/outbox.repository.js';
+import { isJobName, QUEUE_NAMES, type QueueName, queueOf } from '../delivery/queues/catalogue.js';
+import type { Queues } from '../delivery/queues/queues.js';
 import type { Logger } from '../logger.js';
 import { deliveryLatencies, tallyDeliveries } from './dispatch-stats.repository.js';
 

@@ -13,6 +13,16 @@ export function recordAudit(ctx: ServiceContext, entry: NewAuditEntry): Promise<
   return insertAuditEntry(ctx.db, entry);
 }
 
+/**
+ * What an entry says about its caller beyond the client id: for an access token, the
+ * provider's subject and client id, so an entry names the system without a join (never the token).
+ */
+export function callerDetails(caller: Caller): Record<string, string> {
+  if (!caller.token) return {};
+  const { subject, clientId } = caller.token;
+  return { tokenSubject: subject, ...(clientId !== null && { tokenClientId: clientId }) };
+}
+
 export interface AuditFilter {
   planId?: string;
   clientId?: string;

@@ -15,9 +15,18 @@ export interface ServiceContext {
   indexKey: string;
 }
 
-/** The caller of a /v1 request, as authenticated by its API key. */
+/** The caller of a /v1 request, as authenticated by its API key or an OAuth2 access token. */
 export interface Caller {
   clientId: string;
   organisation: string;
   scopes: readonly string[];
+  /** Set when the caller presented an access token: who the provider says it is (never the token). */
+  token?: TokenSubject;
+}
+
+export interface TokenSubject {
+  /** The token's `sub`. */
+  subject: string;
+  /** The OAuth2 client the token was issued to (`azp`, `client_id`), when it says. */
+  clientId: string | null;
 }

@@ -14,7 +14,7 @@ import {
   readForPush,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
-import { dispatchAfterChanges } from '../dispatch/dispatch-effects.js';
+import { dispatchAfterChanges } from '../delivery/submissions/dispatch-effects.js';
 import type { FieldIssue } from '../domain/field-issue.js';
 import type { Plan } from '../domain/plan.js';
 import { type PlanHashes, planHashes } from '../domain/plan-hashes.js';

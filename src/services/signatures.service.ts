@@ -1,6 +1,6 @@
 import { withPendingWrites } from '../db/pending-writes.js';
 import { insertSignatures, lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
-import { settlePlan } from '../dispatch/dispatch-effects.js';
+import { settlePlan } from '../delivery/submissions/dispatch-effects.js';
 import type { PlanState } from '../domain/lifecycle/lifecycle.js';
 import { recordSignature } from '../domain/lifecycle/signatures.js';
 import type { Signature } from '../domain/plan.js';

@@ -1,13 +1,14 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { type AppDependencies, buildApp, serviceContext } from '../../src/app.js';
 import { closeDependencies, createDependencies } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createClient, type Scope } from '../../src/services/clients.service.js';
 import type { Clock } from '../../src/services/context.js';
+import { validPlan } from './plans.js';
 
 /** A log line as the app writes it (pino JSON); the fields tests look at. */
 export interface LogLine {
@@ -89,4 +90,16 @@ export async function adminOf(
 ): Promise<{ organisation: string; authorization: string }> {
   const organisation = await uniqueOrganisation(deps);
   return { organisation, authorization: await bearer(deps, organisation, ['admin']) };
+}
+
+/** Pushes a new valid plan of the organisation (201); its id. */
+export async function pushedPlan(t: TestApp, organisation: string, authorization: string): Promise<string> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/plans',
+    headers: { authorization },
+    payload: validPlan({ municipalityCode: organisation }),
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { serviceContext } from '../../src/app.js';
 import { encryptedSecretCodec } from '../../src/crypto/destination-secret-codec.js';
 import type { Database } from '../../src/db/schema.js';
-import { createDestination } from '../../src/dispatch/destinations.service.js';
+import { createDestination } from '../../src/delivery/destinations/destinations.service.js';
 import { parseCanonicalPlan } from '../../src/domain/parse-plan.js';
 import type { ServiceContext } from '../../src/services/context.js';
 import { pushPlan } from '../../src/services/plan-push.service.js';

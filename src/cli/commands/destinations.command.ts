@@ -4,7 +4,7 @@ import { encryptedSecretCodec } from '../../crypto/destination-secret-codec.js';
 import { createFieldCipher } from '../../crypto/field-cipher.js';
 import { createDatabase } from '../../db/database.js';
 import { encryptedPlanDocumentCodec } from '../../db/plan-document-codec.js';
-import { createDestination } from '../../dispatch/destinations.service.js';
+import { createDestination } from '../../delivery/destinations/destinations.service.js';
 import { DomainError } from '../../services/errors.js';
 import { UsageError } from '../usage-error.js';
 

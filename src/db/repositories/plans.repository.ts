@@ -1,12 +1,12 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import type { FieldIssue } from '../../domain/field-issue.js';
 import {
   activeDestinationsQuery,
   type Destination,
   destinationFromJson,
-} from '../../jobs/destinations.repository.js';
-import { jobTables } from '../../jobs/outbox.repository.js';
+} from '../../delivery/destinations/destinations.repository.js';
+import { jobTables } from '../../delivery/outbox/outbox.repository.js';
+import type { FieldIssue } from '../../domain/field-issue.js';
 import { compiledOnce } from '../compiled-once.js';
 import type { Executor, Tx } from '../database.js';
 import type { Database, PlanRow, PlanVersionRow } from '../schema.js';

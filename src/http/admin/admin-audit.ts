@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../../db/audit-schema.js';
-import { recordAudit } from '../../services/audit.service.js';
+import { callerDetails, recordAudit } from '../../services/audit.service.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
 
 /**
@@ -26,7 +26,7 @@ export function recordAdminAction(
     requestId: request.id,
     status,
     outcome: outcomeOf(status),
-    details,
+    details: { ...callerDetails(caller), ...details },
   });
 }
 

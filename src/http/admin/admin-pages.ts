@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { Queues } from '../../jobs/queues.js';
+import type { Queues } from '../../delivery/queues/queues.js';
 import type { ServiceContext } from '../../services/context.js';
+import type { AccessTokenVerifier } from '../auth/access-tokens.js';
 import { createAdminSessions } from './admin-session.js';
 import { registerDashboard } from './dashboard.js';
 import { loginRoutes } from './login.routes.js';
@@ -12,10 +13,17 @@ const SESSION_TTL_SECONDS = 8 * 60 * 60;
 /** The browser side of administration: login and logout, and the queue dashboard. */
 export async function registerAdminPages(
   app: FastifyInstance,
-  deps: { ctx: ServiceContext; queues: Queues; redis: Redis; operatorOrganisation: string | null },
+  deps: {
+    ctx: ServiceContext;
+    tokens: AccessTokenVerifier | null;
+    queues: Queues;
+    redis: Redis;
+    operatorOrganisation: string | null;
+  },
 ): Promise<void> {
-  const { ctx, operatorOrganisation } = deps;
+  const { ctx, tokens, operatorOrganisation } = deps;
   const sessions = createAdminSessions(deps.redis, ctx, SESSION_TTL_SECONDS);
-  await loginRoutes(app, { ctx, sessions, sessionTtlSeconds: SESSION_TTL_SECONDS, operatorOrganisation });
-  await registerDashboard(app, { ctx, queues: deps.queues, sessions, operatorOrganisation });
+  const sessionTtlSeconds = SESSION_TTL_SECONDS;
+  await loginRoutes(app, { ctx, tokens, sessions, sessionTtlSeconds, operatorOrganisation });
+  await registerDashboard(app, { ctx, tokens, queues: deps.queues, sessions, operatorOrganisation });
 }

@@ -1,24 +1,30 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { findActiveClientByKeyHash } from '../../db/repositories/clients.repository.js';
-import { authenticate } from '../../services/clients.service.js';
+import { findActiveClientByKeyHash, isActiveClient } from '../../db/repositories/clients.repository.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
+import type { AccessTokenVerifier } from '../auth/access-tokens.js';
+import { bearerCredential, identifyBearer } from '../auth/bearer-credentials.js';
 import { grants } from '../auth/route-scopes.js';
 
 /**
  * Browser sessions of the admin pages. A browser cannot send a Bearer header when it
  * navigates, so the login page trades an API key for a cookie holding an opaque session id.
  * Redis keeps the hash of the id (so a Redis dump is no session) with the hash of the key, and
- * every request looks the client up again: a revoked key ends its sessions at once.
+ * every request looks the client up again: a revoked key ends its sessions at once. A session
+ * opened with an access token keeps the token's caller instead (never the token) and ends when
+ * the token would have expired.
  */
 export interface AdminSessions {
-  /** A new session for a valid key; the id to put in the cookie. */
-  create(keyHash: string): Promise<string>;
+  /** A new session for a valid key or token; the id to put in the cookie. */
+  create(login: SessionLogin): Promise<string>;
   /** The client behind a session id, while the session lives and the key is not revoked. */
   find(sessionId: string): Promise<Caller | null>;
   destroy(sessionId: string): Promise<void>;
 }
+
+/** What a session is opened with: a valid API key's hash, or a valid access token's caller. */
+export type SessionLogin = { keyHash: string } | { caller: Caller; expiresAt: Date };
 
 export const SESSION_COOKIE = 'planbrygga_admin';
 /** Only the admin pages and their API see the cookie, never /v1. */
@@ -29,16 +35,26 @@ export function createAdminSessions(redis: Redis, ctx: ServiceContext, ttlSecond
   const keyOf = (sessionId: string) =>
     `admin-session:${createHash('sha256').update(sessionId).digest('hex')}`;
   return {
-    async create(keyHash) {
+    async create(login) {
       const sessionId = randomBytes(32).toString('base64url');
-      await redis.set(keyOf(sessionId), keyHash, 'EX', ttlSeconds);
+      if ('keyHash' in login) {
+        await redis.set(keyOf(sessionId), login.keyHash, 'EX', ttlSeconds);
+      } else {
+        const tokenSeconds = Math.floor((login.expiresAt.getTime() - ctx.clock().getTime()) / 1000);
+        const seconds = Math.max(1, Math.min(ttlSeconds, tokenSeconds));
+        await redis.set(keyOf(sessionId), JSON.stringify({ caller: login.caller }), 'EX', seconds);
+      }
       return sessionId;
     },
     async find(sessionId) {
       if (!SESSION_ID.test(sessionId)) return null;
-      const keyHash = await redis.get(keyOf(sessionId));
-      if (!keyHash) return null;
-      const client = await findActiveClientByKeyHash(ctx.db, keyHash);
+      const stored = await redis.get(keyOf(sessionId));
+      if (!stored) return null;
+      if (stored.startsWith('{')) {
+        const { caller } = JSON.parse(stored) as { caller: Caller };
+        return (await isActiveClient(ctx.db, caller.clientId)) ? caller : null;
+      }
+      const client = await findActiveClientByKeyHash(ctx.db, stored);
       return client
         ? { clientId: client.id, organisation: client.organisation, scopes: client.scopes }
         : null;
@@ -65,21 +81,19 @@ export function mayChange(caller: Caller): boolean {
   return grants(caller.scopes, 'admin');
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
-
-/** How the caller of an admin page proved who it is: a Bearer key (scripts) or a session cookie (browsers). */
+/** How the caller of an admin page proved who it is: a Bearer key or token (scripts) or a session cookie (browsers). */
 export type AdminCredential = { caller: Caller; via: 'bearer' | 'session' };
 
 export async function adminCaller(
   request: FastifyRequest,
-  ctx: ServiceContext,
-  sessions: AdminSessions,
+  auth: { ctx: ServiceContext; tokens: AccessTokenVerifier | null; sessions: AdminSessions },
 ): Promise<AdminCredential | null> {
-  const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
-  if (key) {
-    const caller = await authenticate(ctx, key);
+  const credential = bearerCredential(request);
+  if (credential) {
+    const { caller } = await identifyBearer(auth.ctx, auth.tokens, credential);
     return caller ? { caller, via: 'bearer' } : null;
   }
+  const { sessions } = auth;
   const sessionId = sessionIdOf(request);
   const caller = sessionId ? await sessions.find(sessionId) : null;
   return caller ? { caller, via: 'session' } : null;

@@ -2,9 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { QUEUE_NAMES } from '../../jobs/catalogue.js';
-import type { Queues } from '../../jobs/queues.js';
+import { QUEUE_NAMES } from '../../delivery/queues/catalogue.js';
+import type { Queues } from '../../delivery/queues/queues.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
+import type { AccessTokenVerifier } from '../auth/access-tokens.js';
 import { sendProblem } from '../problem.js';
 import { recordAdminAction } from './admin-audit.js';
 import { type AdminSessions, adminCaller, isSameOrigin, mayChange, mayOperate } from './admin-session.js';
@@ -38,6 +39,8 @@ declare module 'fastify' {
 
 export interface DashboardOptions {
   ctx: ServiceContext;
+  /** Verifies OAuth2 access tokens sent as Bearer; null: API keys only. */
+  tokens: AccessTokenVerifier | null;
   queues: Queues;
   sessions: AdminSessions;
   /** OPERATOR_ORGANISATION: the only organisation whose keys see the board; null: any organisation's. */
@@ -82,7 +85,7 @@ async function guard(
   reply: FastifyReply,
   options: DashboardOptions,
 ): Promise<FastifyReply | undefined> {
-  const credential = await adminCaller(request, options.ctx, options.sessions);
+  const credential = await adminCaller(request, options);
   const isApi = apiPath(request).startsWith('/api/');
   if (!credential) {
     if (!isApi && request.method === 'GET') return reply.redirect(LOGIN_PATH, 302);

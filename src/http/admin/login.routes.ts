@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, hashApiKey } from '../../services/clients.service.js';
+import { hashApiKey } from '../../services/clients.service.js';
 import type { ServiceContext } from '../../services/context.js';
+import type { AccessTokenVerifier } from '../auth/access-tokens.js';
+import { identifyBearer } from '../auth/bearer-credentials.js';
 import { pageSecurityHeaders } from '../security/security-headers.js';
 import { recordAdminAction } from './admin-audit.js';
 import {
@@ -16,6 +18,9 @@ import {
 export const DASHBOARD_PATH = '/admin/queues';
 export const LOGIN_PATH = '/admin/login';
 const LOGOUT_PATH = '/admin/logout';
+/** An API key is 47 characters; an access token of Entra ID or Keycloak one or two thousand. */
+const MAX_CREDENTIAL_LENGTH = 8192;
+const FORM_BODY_LIMIT = 3 * MAX_CREDENTIAL_LENGTH;
 
 // The page has no script; its one inline style block is allowed, and the form posts only here.
 const LOGIN_HEADERS = pageSecurityHeaders({
@@ -31,35 +36,38 @@ const LOGIN_HEADERS = pageSecurityHeaders({
 
 export interface LoginOptions {
   ctx: ServiceContext;
+  /** Verifies OAuth2 access tokens pasted into the form; null: API keys only. */
+  tokens: AccessTokenVerifier | null;
   sessions: AdminSessions;
   sessionTtlSeconds: number;
   operatorOrganisation: string | null;
 }
 
 /**
- * The admin login page: a form posting an API key with the admin or viewer scope, answered
- * with a session cookie and a redirect to the dashboard; and logout. Registered in its own
- * scope, which alone parses form bodies.
+ * The admin login page: a form posting an API key or an access token with the admin or viewer
+ * scope, answered with a session cookie and a redirect to the dashboard; and logout.
+ * Registered in its own scope, which alone parses form bodies.
  */
 export async function loginRoutes(app: FastifyInstance, options: LoginOptions): Promise<void> {
   const pages: FastifyPluginAsync = async (scope) => {
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
+      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
     const config = { securityHeaders: LOGIN_HEADERS };
 
     scope.get(LOGIN_PATH, { config, schema: { hide: true } }, async (request, reply) => {
-      const credential = await adminCaller(request, options.ctx, options.sessions);
+      const credential = await adminCaller(request, options);
       return page(reply, 200, credential ? signedInBody(credential.caller.scopes) : loginForm());
     });
 
     scope.post(LOGIN_PATH, { config, schema: { hide: true } }, async (request, reply) => {
       if (!isSameOrigin(request)) return page(reply, 403, loginForm('The form was sent from another site.'));
       const key = formField(request, 'key');
-      const caller = key ? await authenticate(options.ctx, key) : undefined;
-      if (!caller) {
+      const identity = key ? await identifyBearer(options.ctx, options.tokens, key) : undefined;
+      const caller = identity?.caller;
+      if (!key || !identity || !caller) {
         // No client to attribute the attempt to: the request log has it, the audit log cannot.
         request.log.warn({ event: 'admin.login' }, 'admin login refused: the key is not valid');
         return page(reply, 401, loginForm('The key is not valid.'));
@@ -72,7 +80,9 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
           loginForm('This key has neither the admin nor the viewer scope of the operating organisation.'),
         );
       }
-      const sessionId = await options.sessions.create(hashApiKey(key!));
+      const sessionId = await options.sessions.create(
+        identity.expiresAt ? { caller, expiresAt: identity.expiresAt } : { keyHash: hashApiKey(key) },
+      );
       await recordAdminAction(options.ctx, request, caller, 'admin.login', 303, {
         readOnly: !caller.scopes.includes('admin'),
       });
@@ -97,7 +107,9 @@ function formField(request: FastifyRequest, name: string): string | undefined {
   const body = request.body;
   if (typeof body !== 'object' || body === null) return undefined;
   const value = (body as Record<string, unknown>)[name];
-  return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value.trim() : undefined;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_CREDENTIAL_LENGTH
+    ? value.trim()
+    : undefined;
 }
 
 function page(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -122,7 +134,7 @@ function loginForm(error?: string): string {
   return `<h1>planbrygga – administration</h1>
 ${error ? `<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="${LOGIN_PATH}">
-<label for="key">API key (admin or viewer scope)</label>
+<label for="key">API key or access token (admin or viewer scope)</label>
 <input id="key" name="key" type="password" autocomplete="off" required>
 <button type="submit">Log in</button>
 </form>`;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditOutcome } from '../../db/audit-schema.js';
 import type { AuditDraft } from '../../db/repositories/audit.repository.js';
-import { recordAudit } from '../../services/audit.service.js';
+import { callerDetails, recordAudit } from '../../services/audit.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { callerOf } from '../auth/authentication.js';
 import { auditAction } from './route-audit.js';
@@ -85,7 +85,10 @@ export function auditDraft(ctx: ServiceContext, request: FastifyRequest): AuditD
     organisation: caller.organisation,
     action: auditAction(request.method === 'HEAD' ? 'GET' : request.method, request.routeOptions.url ?? ''),
     requestId: request.id,
-    details: typeof params.system === 'string' ? { system: params.system } : {},
+    details: {
+      ...callerDetails(caller),
+      ...(typeof params.system === 'string' && { system: params.system }),
+    },
   };
 }
 

@@ -1,36 +1,45 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CallerCache } from '../../services/caller-cache.js';
-import { authenticate } from '../../services/clients.service.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
 import { forbidden, unauthorized } from '../../services/errors.js';
+import type { AccessTokenVerifier } from './access-tokens.js';
+import { type BearerIdentity, bearerCredential, identifyBearer } from './bearer-credentials.js';
 import { grants, requiredScope } from './route-scopes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The client whose valid key the request carries, whether or not its scopes suffice. */
+    /** The client whose valid key or token the request carries, whether or not its scopes suffice. */
     caller: Caller | null;
+    /** What the request's bearer credential is, valid or not; null without one. */
+    bearerKind: BearerIdentity['kind'] | null;
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+export interface AuthenticationOptions {
+  apiKeyCacheMs: number;
+  /** Verifies OAuth2 access tokens; null when only API keys are accepted. */
+  tokens: AccessTokenVerifier | null;
+}
 
 const isV1 = (request: FastifyRequest): boolean => request.routeOptions.url?.startsWith('/v1/') ?? false;
 
 /**
- * Identifies the client of every /v1 request by its API key, without refusing anything yet,
- * so the rate limit in between can count per client (and per address for requests without a
- * valid key). A key's client is looked up once per `apiKeyCacheMs` (CallerCache), which is
- * how long a revoked key keeps working. `registerAuthorization` then refuses: 401 without a
- * valid key, 403 without the route's scope. Routes are checked against the scope table when
- * they are registered; call before any route.
+ * Identifies the client of every /v1 request by its API key or access token, without refusing
+ * anything yet, so the rate limit in between can count per client (and per address for
+ * requests without a valid credential). A client is looked up once per `apiKeyCacheMs`
+ * (CallerCache), which is how long a revoked key keeps working. `registerAuthorization` then
+ * refuses: 401 without a valid credential, 403 without the route's scope; for an access token
+ * with RFC 6750's error codes. Routes are checked against the scope table when they are
+ * registered; call before any route.
  */
 export function registerAuthentication(
   app: FastifyInstance,
   ctx: ServiceContext,
-  apiKeyCacheMs: number,
+  options: AuthenticationOptions,
 ): void {
   app.decorateRequest('caller', null);
-  const callers = new CallerCache(apiKeyCacheMs, ctx.clock);
+  app.decorateRequest('bearerKind', null);
+  const callers = new CallerCache(options.apiKeyCacheMs, ctx.clock);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/v1/')) return;
@@ -43,18 +52,27 @@ export function registerAuthentication(
 
   app.addHook('onRequest', async (request) => {
     if (!isV1(request)) return;
-    const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (key) request.caller = (await authenticate(ctx, key, callers)) ?? null;
+    const credential = bearerCredential(request);
+    if (!credential) return;
+    const identity = await identifyBearer(ctx, options.tokens, credential, callers);
+    request.caller = identity.caller ?? null;
+    request.bearerKind = identity.kind;
+    if (identity.kind === 'access-token' && identity.refusal) {
+      request.log.info({ event: 'auth.token-refused', reason: identity.refusal }, 'access token refused');
+    }
   });
 
-  app.addHook('onSend', async (_request, reply) => {
-    if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode !== 401) return;
+    // RFC 6750 §3.1; which check the token failed is in the log, never in the answer.
+    const invalidToken = request.bearerKind === 'access-token';
+    reply.header('www-authenticate', invalidToken ? 'Bearer error="invalid_token"' : 'Bearer');
   });
 }
 
-/** 401 without a valid API key, 403 without the route's scope; after `registerAuthentication`. */
+/** 401 without a valid API key or token, 403 without the route's scope; after `registerAuthentication`. */
 export function registerAuthorization(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const url = request.routeOptions.url;
     if (!url || !isV1(request)) return;
     const scope = requiredScope(request.method === 'HEAD' ? 'GET' : request.method, url);
@@ -62,8 +80,17 @@ export function registerAuthorization(app: FastifyInstance): void {
     if (!request.headers.authorization) {
       throw unauthorized('An API key is required: Authorization: Bearer <key>');
     }
-    if (!request.caller) throw unauthorized('The API key is not valid');
-    if (!grants(request.caller.scopes, scope)) throw forbidden(`This route needs the scope ${scope}`);
+    if (!request.caller) {
+      throw unauthorized(
+        request.bearerKind === 'access-token' ? 'The access token is not valid' : 'The API key is not valid',
+      );
+    }
+    if (!grants(request.caller.scopes, scope)) {
+      if (request.caller.token) {
+        reply.header('www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+      }
+      throw forbidden(`This route needs the scope ${scope}`);
+    }
   });
 }
 

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isJobName, QUEUE_NAMES, queueOf } from '../../jobs/catalogue.js';
-import type { DeliveryView } from '../../jobs/delivery-admin.repository.js';
-import { FAILURE_CLASSES, failureClass } from '../../jobs/failure-class.js';
-import { DELIVERY_STATUSES } from '../../jobs/schema.js';
+import { FAILURE_CLASSES, failureClass } from '../../delivery/contract/failure-class.js';
+import type { DeliveryView } from '../../delivery/deliveries/delivery-admin.repository.js';
 import {
   type DeliveryAdminContext,
   listOwnDeliveries,
   retryDelivery,
   retryMatching,
-} from '../../services/delivery-admin.service.js';
+} from '../../delivery/deliveries/delivery-admin.service.js';
+import { isJobName, QUEUE_NAMES, queueOf } from '../../delivery/queues/catalogue.js';
+import { DELIVERY_STATUSES } from '../../delivery/schema.js';
 import { callerOf } from '../auth/authentication.js';
 import { problemResponses } from '../problem.js';
 

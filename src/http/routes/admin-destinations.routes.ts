@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { encryptedSecretCodec } from '../../crypto/destination-secret-codec.js';
+import type { Destination } from '../../delivery/destinations/destinations.repository.js';
 import {
   createDestination,
   disableOwnDestination,
   listOwnDestinations,
-} from '../../dispatch/destinations.service.js';
-import type { Destination } from '../../jobs/destinations.repository.js';
-import { DESTINATION_KINDS } from '../../jobs/schema.js';
+} from '../../delivery/destinations/destinations.service.js';
+import { DESTINATION_KINDS } from '../../delivery/schema.js';
 import type { ServiceContext } from '../../services/context.js';
 import { callerOf } from '../auth/authentication.js';
 import { problemResponses } from '../problem.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SUBMISSION_SYSTEMS } from '../../dispatch/destinations.service.js';
-import { acknowledgeInboxItem, inboxOf } from '../../dispatch/submissions.service.js';
+import { SUBMISSION_SYSTEMS } from '../../delivery/destinations/destinations.service.js';
+import { acknowledgeInboxItem, inboxOf } from '../../delivery/submissions/submissions.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { decodeCursor, encodeCursor } from '../../services/list-cursor.js';
 import { callerOf } from '../auth/authentication.js';

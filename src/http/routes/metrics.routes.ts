@@ -1,25 +1,26 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import { authenticate } from '../../services/clients.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { mayOperate } from '../admin/admin-session.js';
+import type { AccessTokenVerifier } from '../auth/access-tokens.js';
+import { bearerCredential, identifyBearer } from '../auth/bearer-credentials.js';
 import { sendProblem } from '../problem.js';
 
 export interface MetricsRouteOptions {
   ctx: ServiceContext;
+  /** Verifies OAuth2 access tokens; null: API keys only. */
+  tokens: AccessTokenVerifier | null;
   registry: Registry;
   /** METRICS_TOKEN: what a Prometheus scraper sends as its bearer token; null when not configured. */
   token: string | null;
   operatorOrganisation: string | null;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
-
 /**
  * Prometheus metrics. A scraper authenticates with METRICS_TOKEN (Prometheus's
- * `authorization: { credentials: … }`); an admin or viewer API key works too, so an operator
- * can look without a second secret.
+ * `authorization: { credentials: … }`); an admin or viewer API key or access token works too,
+ * so an operator can look without a second secret.
  */
 export function metricsRoutes(app: FastifyInstance, options: MetricsRouteOptions): void {
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
@@ -27,7 +28,8 @@ export function metricsRoutes(app: FastifyInstance, options: MetricsRouteOptions
       reply.header('www-authenticate', 'Bearer');
       return sendProblem(request, reply, {
         status: 401,
-        detail: 'Send Authorization: Bearer <METRICS_TOKEN>, or an API key with the admin or viewer scope',
+        detail:
+          'Send Authorization: Bearer <METRICS_TOKEN>, or an API key or access token with the admin or viewer scope',
       });
     }
     const text = await options.registry.metrics();
@@ -37,12 +39,12 @@ export function metricsRoutes(app: FastifyInstance, options: MetricsRouteOptions
 
 async function mayScrape(
   request: FastifyRequest,
-  { ctx, token, operatorOrganisation }: MetricsRouteOptions,
+  { ctx, tokens, token, operatorOrganisation }: MetricsRouteOptions,
 ): Promise<boolean> {
-  const presented = BEARER.exec(request.headers.authorization ?? '')?.[1];
+  const presented = bearerCredential(request);
   if (!presented) return false;
   if (token !== null && sameSecret(presented, token)) return true;
-  const caller = await authenticate(ctx, presented);
+  const { caller } = await identifyBearer(ctx, tokens, presented);
   return caller !== undefined && mayOperate(caller, operatorOrganisation);
 }
 

@@ -6,7 +6,7 @@ import {
   recordReceipt,
   type SubmissionView,
   submitPlan,
-} from '../../dispatch/submissions.service.js';
+} from '../../delivery/submissions/submissions.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';

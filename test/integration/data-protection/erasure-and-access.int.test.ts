@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startOutboxRelay } from '../../../src/jobs/outbox-relay.js';
-import { createQueues } from '../../../src/jobs/queues.js';
+import { startOutboxRelay } from '../../../src/delivery/outbox/outbox-relay.js';
+import { createQueues } from '../../../src/delivery/queues/queues.js';
 import { dumpRedis } from '../../helpers/redis-dump.js';
 import { ASTRID, canonicalExample, findSecret, nativeExample, secretsOf } from '../security/full-flow.js';
 import { createProtectionApp, destinationOf, organisationIn, type ProtectionTestApp } from './support.js';

@@ -10,8 +10,8 @@ import {
   findDestinationWithSecret,
   insertDestination,
   plainSecretCodec,
-} from '../../../src/jobs/destinations.repository.js';
-import { jobTables } from '../../../src/jobs/outbox.repository.js';
+} from '../../../src/delivery/destinations/destinations.repository.js';
+import { jobTables } from '../../../src/delivery/outbox/outbox.repository.js';
 import { bearer, createTestApp, type TestApp, uniqueOrganisation } from '../../helpers/app.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.js';
 import { runFullFlow, WEBHOOK_SECRET } from './full-flow.js';

@@ -4,13 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_AUDIT_ACTIONS } from '../../../src/http/audit/route-audit.js';
 import { ROUTE_SCOPES } from '../../../src/http/auth/route-scopes.js';
 import { SCOPES, type Scope } from '../../../src/services/clients.service.js';
-import { adminOf, bearer, createTestApp, type TestApp } from '../../helpers/app.js';
+import { adminOf, bearer, createTestApp, pushedPlan, type TestApp } from '../../helpers/app.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
+import { oauthEnv, startTokenIssuer, type TokenIssuer } from '../../helpers/token-issuer.js';
 
 /**
  * Every route the app registers × every credential × own and other organisation. Routes
  * come from the app itself, so a route added later is walked too; a /v1 route missing from
- * the scope table fails at start-up, one missing from the audit table fails here.
+ * the scope table fails at start-up, one missing from the audit table fails here. Every
+ * scope is held once by an API key and once by an OAuth2 access token from a provider on
+ * loopback, and both must be treated alike.
  */
 
 // Routes outside /v1: open by design, or behind the dashboard's own login.
@@ -26,28 +29,38 @@ const DASHBOARD = /^\/admin(\/.*)?$/;
 const DASHBOARD_OPEN = [/^\/admin\/login$/, /^\/admin\/logout$/, /\/static\//];
 
 let t: TestApp;
+let issuer: TokenIssuer;
 let own: { organisation: string; authorization: string; planId: string };
 let other: { organisation: string; authorization: string; planId: string };
-const keys = new Map<string, string>();
-
-async function pushed(organisation: string, authorization: string): Promise<string> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/plans',
-    headers: { authorization },
-    payload: validPlan({ municipalityCode: organisation }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json().id;
-}
+const CREDENTIAL_KINDS = ['API key', 'access token'] as const;
+type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+/** `Authorization` values by kind and scope: `access token:plans:read`. */
+const credentials = new Map<string, string>();
+const credentialOf = (kind: CredentialKind, scope: Scope) => credentials.get(`${kind}:${scope}`);
+/** Credentials that identify no one: 401 on every /v1 route. */
+const invalid: (string | undefined)[] = [undefined, 'Bearer pbk_not-a-key', 'Basic dXNlcjpwYXNz'];
 
 beforeAll(async () => {
-  t = await createTestApp();
+  issuer = await startTokenIssuer(() => new Date());
+  t = await createTestApp({ env: oauthEnv(issuer) });
   const a = await adminOf(t.deps);
   const b = await adminOf(t.deps);
-  own = { ...a, planId: await pushed(a.organisation, a.authorization) };
-  other = { ...b, planId: await pushed(b.organisation, b.authorization) };
-  for (const scope of SCOPES) keys.set(scope, await bearer(t.deps, own.organisation, [scope]));
+  own = { ...a, planId: await pushedPlan(t, a.organisation, a.authorization) };
+  other = { ...b, planId: await pushedPlan(t, b.organisation, b.authorization) };
+  for (const scope of SCOPES) {
+    credentials.set(`API key:${scope}`, await bearer(t.deps, own.organisation, [scope]));
+    const token = await issuer.sign(
+      { kommunkod: own.organisation, sub: `matrix-${scope}`, scope },
+      { expiresIn: 3600 },
+    );
+    credentials.set(`access token:${scope}`, `Bearer ${token}`);
+  }
+  const claims = { kommunkod: own.organisation, scope: 'admin' };
+  invalid.push(
+    `Bearer ${await issuer.sign(claims, { expiresIn: -3600 })}`,
+    `Bearer ${await issuer.sign(claims, { key: await issuer.unpublishedKey() })}`,
+    `Bearer ${await issuer.sign(claims, { audience: 'api://another-application' })}`,
+  );
   // So that the policy routes' own-organisation reads find something.
   for (const url of [
     `/v1/admin/policies/${a.organisation}`,
@@ -63,7 +76,8 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await t.close();
+  await t?.close();
+  await issuer?.stop();
 });
 
 type Target = 'own' | 'other' | 'absent';
@@ -140,37 +154,36 @@ describe('scope matrix', () => {
     expect(ROUTE_SCOPES['POST /v1/admin/audit/search']).toBe('admin');
   });
 
-  it('refuses every /v1 route without a key or with an invalid one (401), and without the scope (403)', async () => {
+  it('refuses every /v1 route without a key or token or with an invalid one (401), and without the scope (403)', async () => {
     const routes = t.app.registeredRoutes().filter((r) => r.url.startsWith('/v1/') && r.method !== 'HEAD');
     const failures: string[] = [];
     for (const { method, url } of routes) {
       const required = ROUTE_SCOPES[`${method} ${url}`] as Scope;
-      for (const authorization of [undefined, 'Bearer pbk_not-a-key', 'Basic dXNlcjpwYXNz']) {
+      for (const authorization of invalid) {
         const res = await call(method, url, 'own', authorization);
         if (res.statusCode !== 401)
-          failures.push(`${method} ${url} ${authorization}: ${describeAnswer(res)}`);
+          failures.push(`${method} ${url} ${authorization?.slice(0, 40)}: ${describeAnswer(res)}`);
       }
-      for (const scope of SCOPES) {
-        const res = await call(method, url, 'own', keys.get(scope));
-        const allowed = scope === required || scope === 'admin';
-        const refused = res.statusCode === 403;
-        if (allowed === refused || res.statusCode === 401 || res.statusCode >= 500) {
-          failures.push(
-            `${method} ${url} as ${scope} (${allowed ? 'allowed' : 'denied'}): ${describeAnswer(res)}`,
-          );
-        }
-        if (!allowed) continue;
-        if (method === 'GET' && namesExisting(url) && res.statusCode >= 300) {
-          failures.push(
-            `${method} ${url} as ${scope}: a read of its own organisation answers ${describeAnswer(res)}`,
-          );
-        }
-        if (res.statusCode < 300 && res.body.includes(other.planId)) {
-          failures.push(`${method} ${url} as ${scope}: shows the other organisation's plan`);
-        }
-        const personal = [TEST_PERSON.identityNumber, TEST_PERSON.givenName, TEST_PERSON.familyName];
-        if (scope !== 'plans:read' && scope !== 'admin' && personal.some((p) => res.body.includes(p))) {
-          failures.push(`${method} ${url} as ${scope}: shows plan content`);
+      for (const kind of CREDENTIAL_KINDS) {
+        for (const scope of SCOPES) {
+          const as = `${method} ${url} as ${kind} ${scope}`;
+          const res = await call(method, url, 'own', credentialOf(kind, scope));
+          const allowed = scope === required || scope === 'admin';
+          const refused = res.statusCode === 403;
+          if (allowed === refused || res.statusCode === 401 || res.statusCode >= 500) {
+            failures.push(`${as} (${allowed ? 'allowed' : 'denied'}): ${describeAnswer(res)}`);
+          }
+          if (!allowed) continue;
+          if (method === 'GET' && namesExisting(url) && res.statusCode >= 300) {
+            failures.push(`${as}: a read of its own organisation answers ${describeAnswer(res)}`);
+          }
+          if (res.statusCode < 300 && res.body.includes(other.planId)) {
+            failures.push(`${as}: shows the other organisation's plan`);
+          }
+          const personal = [TEST_PERSON.identityNumber, TEST_PERSON.givenName, TEST_PERSON.familyName];
+          if (scope !== 'plans:read' && scope !== 'admin' && personal.some((p) => res.body.includes(p))) {
+            failures.push(`${as}: shows plan content`);
+          }
         }
       }
     }
@@ -185,23 +198,22 @@ describe('scope matrix', () => {
     const failures: string[] = [];
     for (const { method, url } of routes) {
       const required = ROUTE_SCOPES[`${method} ${url}`] as Scope;
-      for (const scope of new Set<Scope>([required, 'admin'])) {
-        const authorization = keys.get(scope);
-        const probe = await call(method, url, 'other', authorization);
-        const absent = await call(method, url, 'absent', authorization);
-        const same =
-          probe.statusCode === absent.statusCode &&
-          probe.json().detail === absent.json().detail &&
-          probe.json().title === absent.json().title;
-        if (probe.statusCode < 400 || !same) {
-          failures.push(
-            `${method} ${url} as ${scope}: other ${describeAnswer(probe)} / absent ${describeAnswer(absent)}`,
-          );
-        }
-        if (method === 'GET' && url.includes('/plans/:id') && probe.statusCode !== 404) {
-          failures.push(
-            `${method} ${url} as ${scope}: other organisation's plan answers ${probe.statusCode}, not 404`,
-          );
+      for (const kind of CREDENTIAL_KINDS) {
+        for (const scope of new Set<Scope>([required, 'admin'])) {
+          const as = `${method} ${url} as ${kind} ${scope}`;
+          const authorization = credentialOf(kind, scope);
+          const probe = await call(method, url, 'other', authorization);
+          const absent = await call(method, url, 'absent', authorization);
+          const same =
+            probe.statusCode === absent.statusCode &&
+            probe.json().detail === absent.json().detail &&
+            probe.json().title === absent.json().title;
+          if (probe.statusCode < 400 || !same) {
+            failures.push(`${as}: other ${describeAnswer(probe)} / absent ${describeAnswer(absent)}`);
+          }
+          if (method === 'GET' && url.includes('/plans/:id') && probe.statusCode !== 404) {
+            failures.push(`${as}: other organisation's plan answers ${probe.statusCode}, not 404`);
+          }
         }
       }
     }

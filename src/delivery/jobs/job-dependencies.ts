@@ -1,0 +1,68 @@
+import type { Database } from '../../db/schema.js';
+import type { ServiceContext } from '../../services/context.js';
+import type { OutboundBody } from '../contract/outbound-body.js';
+import { type SendDependencies, sendToDestination } from '../contract/send-to-destination.js';
+import type {
+  DestinationSecretCodec,
+  DestinationWithSecret,
+} from '../destinations/destinations.repository.js';
+import { jobTables } from '../outbox/outbox.repository.js';
+import { JOBS, type JobContext, type JobName } from '../queues/catalogue.js';
+
+export interface HandlerDependencies {
+  ctx: ServiceContext;
+  secrets: DestinationSecretCodec;
+  fetch: typeof globalThis.fetch;
+  deliveryTimeoutMs: number;
+}
+
+/** What a delivery is about: the plan version and where it goes. */
+export interface DeliveryTarget {
+  planId: string;
+  version: number;
+  destinationId: string;
+}
+
+/** Sends one job's body to its destination, with the job's event header. */
+export type Deliver = (
+  name: JobName,
+  context: JobContext,
+  about: DeliveryTarget,
+  body: OutboundBody,
+  destination?: DestinationWithSecret,
+) => Promise<void>;
+
+/** Every job's work gets the service context and one way to deliver. */
+export interface JobTools {
+  ctx: ServiceContext;
+  secrets: DestinationSecretCodec;
+  deliver: Deliver;
+}
+
+export function jobTools(deps: HandlerDependencies): JobTools {
+  const send: SendDependencies = {
+    db: jobTables<Database>(deps.ctx.db),
+    secrets: deps.secrets,
+    fetch: deps.fetch,
+    clock: deps.ctx.clock,
+    timeoutMs: deps.deliveryTimeoutMs,
+  };
+  return {
+    ctx: deps.ctx,
+    secrets: deps.secrets,
+    deliver: (name, context, about, body, destination) =>
+      sendToDestination(
+        send,
+        context,
+        {
+          jobName: name,
+          destinationId: about.destinationId,
+          event: JOBS[name].event ?? name,
+          planId: about.planId,
+          version: about.version,
+          ...body,
+        },
+        destination,
+      ),
+  };
+}

@@ -1,0 +1,70 @@
+import type { AppDependencies } from '../app.js';
+import { serviceContext } from '../app.js';
+import { encryptedSecretCodec } from '../crypto/destination-secret-codec.js';
+import { createJobHandlers } from './jobs/handlers.js';
+import { type OutboxRelay, startOutboxRelay } from './outbox/outbox-relay.js';
+import { scheduleOverdueScan } from './queues/queues.js';
+import { createWorkers, type Workers } from './queues/workers.js';
+
+/** 02:15 every night, Stockholm time: the overdue scan. */
+export const OVERDUE_SCAN_PATTERN = '15 2 * * *';
+
+export interface Dispatch {
+  relay: OutboxRelay;
+  workers: Workers;
+  /** Stops the relay, then lets in-flight jobs finish within `graceMs` (then aborts them, so they are retried later). */
+  close(graceMs: number): Promise<void>;
+}
+
+/** The outbox relay and the workers of every queue, as `serve` and `worker` run them. */
+export function startDispatch(
+  deps: AppDependencies,
+  options: { fetch?: typeof globalThis.fetch } = {},
+): Dispatch {
+  const { config, logger } = deps;
+  const settings = config.dispatch;
+  const connection = { redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix };
+  const relay = startOutboxRelay({
+    db: deps.db,
+    // The process's queues (deps.queues), which closeDependencies closes.
+    publisher: deps.queues,
+    logger: logger.child({ component: 'outbox-relay' }),
+    pollIntervalMs: settings.relayPollIntervalMs,
+    // While Redis is away a failed try is cheap; a short cap means dispatch resumes within seconds of its return.
+    maxBackoffMs: 5_000,
+  });
+  const handlers = createJobHandlers({
+    ctx: serviceContext(deps),
+    secrets: encryptedSecretCodec(deps.cipher),
+    fetch: options.fetch ?? globalThis.fetch,
+    deliveryTimeoutMs: settings.deliveryTimeoutMs,
+  });
+  const concurrency = settings.workerConcurrency;
+  const workers = createWorkers({
+    ...connection,
+    handlers,
+    logger: logger.child({ component: 'worker' }),
+    concurrency: {
+      submissions: concurrency,
+      signoffs: concurrency,
+      notifications: concurrency,
+      maintenance: 1,
+    },
+    backoff: { baseMs: settings.retryBaseMs },
+    lockDurationMs: settings.lockDurationMs,
+    stalledIntervalMs: settings.lockDurationMs,
+  });
+  // Every instance upserts the one schedule; while Redis is away the next start does it.
+  scheduleOverdueScan(deps.queues, OVERDUE_SCAN_PATTERN).catch((err: unknown) =>
+    logger.warn({ err }, 'could not schedule the overdue scan; the next start tries again'),
+  );
+
+  return {
+    relay,
+    workers,
+    async close(graceMs) {
+      await relay.stop();
+      await workers.close(graceMs);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import type { Tx } from '../../db/database.js';
+import type { SubmissionRow } from '../../db/lifecycle-schema.js';
+import { withPendingWrites } from '../../db/pending-writes.js';
+import { lockOwnPlan } from '../../db/repositories/lifecycle.repository.js';
+import type { PlanRow } from '../../db/schema.js';
+import { submissionRefusal } from '../../domain/lifecycle/lifecycle.js';
+import type { Caller, ServiceContext } from '../../services/context.js';
+import { conflict, notFound } from '../../services/errors.js';
+import {
+  type Actor,
+  type CurrentVersion,
+  loadSnapshot,
+  SYSTEM_ACTOR,
+} from '../../services/lifecycle.service.js';
+import { createSubmissions, settlePlan } from './dispatch-effects.js';
+import {
+  advanceSubmission,
+  findInboxItem,
+  findOwnSubmission,
+  findSubmission,
+  type InboxItem,
+  listInbox,
+} from './submissions.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A submission as the API shows it. */
+export interface SubmissionView {
+  id: string;
+  planId: string;
+  version: number;
+  /** `webhook` to a submission destination, `inbox` for receivers that pull. */
+  via: 'webhook' | 'inbox';
+  status: SubmissionRow['status'];
+  createdAt: Date;
+  deliveredAt: Date | null;
+  acknowledgedAt: Date | null;
+}
+
+export function submissionView(row: SubmissionRow): SubmissionView {
+  return {
+    id: row.id,
+    planId: row.plan_id,
+    version: row.version,
+    via: row.destination_id === null ? 'inbox' : 'webhook',
+    status: row.status,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+    acknowledgedAt: row.acknowledged_at,
+  };
+}
+
+/**
+ * Submits (avger) the current version of a plan to the case officer: refused while the plan
+ * is incomplete (422) or not yet established, communicated and signed (409). One
+ * transaction: the submissions, their delivery jobs and the lifecycle change.
+ */
+export async function submitPlan(
+  ctx: ServiceContext,
+  caller: Caller,
+  planId: string,
+  requestId: string,
+): Promise<SubmissionView[]> {
+  if (!UUID.test(planId)) throw notFound('The plan');
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockOwnPlan(trx, caller.organisation, planId);
+    if (!row || row.current_version === 0) throw notFound('The plan');
+    if (row.status === 'ended') throw conflict('The plan has ended; a new version reopens it');
+    const snapshot = await loadSnapshot(trx, ctx, row);
+    const refusal = submissionRefusal(snapshot.assessment.lifecycle);
+    if (refusal) throw refusal;
+    const by = { actor: caller.clientId, requestId };
+    const submissions = await withPendingWrites(trx, (pending) =>
+      createSubmissions(trx, ctx, pending, row, snapshot, by),
+    );
+    return submissions.map(submissionView);
+  });
+}
+
+export async function getSubmission(
+  ctx: ServiceContext,
+  caller: Caller,
+  planId: string,
+  id: string,
+): Promise<SubmissionView> {
+  if (!UUID.test(planId) || !UUID.test(id)) throw notFound('The submission');
+  const row = await findOwnSubmission(ctx.db, caller.organisation, planId, id);
+  if (!row) throw notFound('The submission');
+  return submissionView(row);
+}
+
+/**
+ * The receiving system confirms a submission (a receipt, or an inbox ack): the plan becomes
+ * acknowledged. Repeating it changes nothing; a failed submission cannot be confirmed.
+ */
+export async function acknowledgeSubmission(
+  ctx: ServiceContext,
+  caller: Caller,
+  find: (trx: Tx) => Promise<SubmissionRow | undefined>,
+  requestId: string,
+): Promise<SubmissionView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const found = await find(trx);
+    if (!found) throw notFound('The submission');
+    const row = await lockOwnPlan(trx, caller.organisation, found.plan_id);
+    if (!row) throw notFound('The submission');
+    const submission = (await findSubmission(trx, found.id)) ?? found;
+    if (submission.status === 'acknowledged') return submissionView(submission);
+    if (submission.status === 'failed')
+      throw conflict('The submission failed to be delivered; it cannot be acknowledged');
+    // A receipt for a queued submission: the receiver got it before the worker recorded the 2xx.
+    if (submission.status === 'queued') await advanceSubmission(trx, submission.id, 'delivered', ctx.clock());
+    await advanceSubmission(trx, submission.id, 'acknowledged', ctx.clock());
+    const by = { actor: caller.clientId, requestId };
+    await withPendingWrites(trx, (pending) => settlePlan(trx, ctx, pending, row, by));
+    return submissionView((await findSubmission(trx, submission.id)) ?? submission);
+  });
+}
+
+export function recordReceipt(
+  ctx: ServiceContext,
+  caller: Caller,
+  planId: string,
+  id: string,
+  requestId: string,
+): Promise<SubmissionView> {
+  if (!UUID.test(planId) || !UUID.test(id)) throw notFound('The submission');
+  return acknowledgeSubmission(
+    ctx,
+    caller,
+    (trx) => findOwnSubmission(trx, caller.organisation, planId, id),
+    requestId,
+  );
+}
+
+export function acknowledgeInboxItem(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+  requestId: string,
+): Promise<SubmissionView> {
+  if (!UUID.test(id)) throw notFound('The inbox item');
+  return acknowledgeSubmission(ctx, caller, (trx) => findInboxItem(trx, caller.organisation, id), requestId);
+}
+
+export async function inboxOf(
+  ctx: ServiceContext,
+  caller: Caller,
+  options: { after?: { createdAt: Date; id: string }; limit: number },
+): Promise<InboxItem[]> {
+  return listInbox(ctx.db, caller.organisation, options);
+}
+
+/**
+ * The worker's side: a delivery answered 2xx (`delivered`) or gave up (`failed`). The plan
+ * row is locked before the submission changes, in the same order as the API, so the two
+ * never deadlock. A status already reached changes nothing. `known` is the version the
+ * worker rendered, reused when it is still the plan's current one.
+ */
+export async function recordSubmissionOutcome(
+  ctx: ServiceContext,
+  submissionId: string,
+  outcome: 'delivered' | 'failed',
+  requestId: string | undefined,
+  known?: CurrentVersion,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await lockPlanOfSubmission(trx, submissionId);
+    if (!row) return;
+    if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;
+    const by: Actor = { ...SYSTEM_ACTOR, requestId: requestId ?? null };
+    await withPendingWrites(trx, (pending) =>
+      settlePlan(trx, ctx, pending, row, by, known && { current: known }),
+    );
+  });
+}
+
+/** The plan of a submission, locked; one round trip on the worker's path. */
+async function lockPlanOfSubmission(trx: Tx, submissionId: string): Promise<PlanRow | undefined> {
+  return trx
+    .selectFrom('plans')
+    .innerJoin('submissions', 'submissions.plan_id', 'plans.id')
+    .selectAll('plans')
+    .where('submissions.id', '=', submissionId)
+    .forUpdate('plans')
+    .executeTakeFirst();
+}
