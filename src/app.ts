@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { FieldCipher } from './crypto/field-cipher.js';
 import type { Db } from './db/database.js';
+import type { NotificationListener } from './db/notification-listener.js';
 import type { PlanDocumentCodec } from './db/plan-document-codec.js';
 import { jobTables } from './delivery/outbox/outbox.repository.js';
 import type { Queues } from './delivery/queues/queues.js';
@@ -48,6 +49,8 @@ export interface AppDependencies {
   redis: Redis;
   /** The BullMQ queues (opened on first use): the relay publishes to them, admins look into them. */
   queues: Queues;
+  /** The process's one LISTEN connection (opened on first use): the relay and long-polling requests share it. */
+  notifications: NotificationListener;
   logger: Logger;
   clock: Clock;
   codec: PlanDocumentCodec;

@@ -3,6 +3,7 @@ import type { AppDependencies } from './app.js';
 import type { Config } from './config.js';
 import { createFieldCipher } from './crypto/field-cipher.js';
 import { createDatabase } from './db/database.js';
+import { createNotificationListener } from './db/notification-listener.js';
 import { encryptedPlanDocumentCodec } from './db/plan-document-codec.js';
 import { createQueues, type Queues, type QueuesOptions } from './delivery/queues/queues.js';
 import { createLogger, type Logger } from './logger.js';
@@ -41,6 +42,10 @@ export function createDependencies(
     redis,
     logger,
     queues: lazyQueues({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),
+    notifications: createNotificationListener({
+      connectionString: config.databaseUrl,
+      logger: logger.child({ component: 'notification-listener' }),
+    }),
     clock: () => new Date(),
     codec: encryptedPlanDocumentCodec(cipher),
     cipher,
@@ -48,7 +53,12 @@ export function createDependencies(
 }
 
 export async function closeDependencies(deps: AppDependencies): Promise<void> {
-  await Promise.allSettled([deps.db.destroy(), deps.redis.quit(), deps.queues.close()]);
+  await Promise.allSettled([
+    deps.db.destroy(),
+    deps.redis.quit(),
+    deps.queues.close(),
+    deps.notifications.close(),
+  ]);
 }
 
 // BullMQ queues connect when created; commands that never touch a queue should not open connections.

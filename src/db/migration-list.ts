@@ -4,6 +4,7 @@ import * as outboxAndDestinations from '../../migrations/1795431700000-outbox-an
 import * as lifecycle from '../../migrations/1795431800000-lifecycle.js';
 import * as auditLog from '../../migrations/1795431900000-audit-log.js';
 import * as changeFeedSequencing from '../../migrations/1795432300000-change-feed-sequencing.js';
+import * as deliveryWebhookIds from '../../migrations/1795433000000-delivery-webhook-ids.js';
 import * as tokenClients from '../../migrations/1795433300000-token-clients.js';
 import * as planEnds from '../../migrations/1795433400000-plan-ends.js';
 import * as contentRetention from '../../migrations/1795433410000-content-retention.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795431800000-lifecycle': lifecycle,
   '1795431900000-audit-log': auditLog,
   '1795432300000-change-feed-sequencing': changeFeedSequencing,
+  '1795433000000-delivery-webhook-ids': deliveryWebhookIds,
   '1795433300000-token-clients': tokenClients,
   '1795433400000-plan-ends': planEnds,
   '1795433410000-content-retention': contentRetention,

@@ -28,6 +28,7 @@ export function startDispatch(
     db: deps.db,
     // The process's queues (deps.queues), which closeDependencies closes.
     publisher: deps.queues,
+    notifications: deps.notifications,
     logger: logger.child({ component: 'outbox-relay' }),
     pollIntervalMs: settings.relayPollIntervalMs,
     // While Redis is away a failed try is cheap; a short cap means dispatch resumes within seconds of its return.

@@ -12,6 +12,12 @@ export interface OutboxTable {
   /** A job name from the catalogue. */
   kind: string;
   payload: ColumnType<unknown, string, never>;
+  /**
+   * The delivery's Standard Webhooks `webhook-id` (`msg_` + 32 hex digits of a random UUID),
+   * set by the database when the row is written; also the BullMQ job id, so every retry of
+   * the job carries it.
+   */
+  webhook_id: ColumnType<string, never, never>;
   available_at: Timestamp;
   relayed_at: ColumnType<Date | null, never, Date>;
   created_at: Timestamp;
@@ -41,7 +47,7 @@ export interface DeliveriesTable {
   id: Generated<string>;
   destination_id: string;
   job_name: string;
-  /** The BullMQ job id; unique, so a re-relayed job finds its existing delivery. */
+  /** The BullMQ job id (the outbox row's webhook id); unique, so a re-relayed job finds its existing delivery. */
   job_id: string;
   plan_id: string | null;
   version: number | null;

@@ -23,6 +23,8 @@ export interface OutboundMessage {
   event: string;
   planId: string | null;
   version: number | null;
+  /** The submission a delivery carries (`planbrygga-submission-id`), for the receiver's receipt. */
+  submissionId?: string;
   /** The document in the destination system's format, or a small JSON body. */
   body: Uint8Array | string;
   contentType: string;
@@ -51,7 +53,7 @@ export async function sendToDestination(
       jobId: context.jobId,
       planId: message.planId,
       version: message.version,
-      webhookId: webhookIdFor(context.jobId),
+      webhookId: webhookIdOf(context.jobId),
     },
     deps.clock(),
   );
@@ -71,6 +73,7 @@ export async function sendToDestination(
         'planbrygga-event': message.event,
         ...(message.planId ? { 'planbrygga-plan-id': message.planId } : {}),
         ...(message.version ? { 'planbrygga-plan-version': String(message.version) } : {}),
+        ...(message.submissionId ? { 'planbrygga-submission-id': message.submissionId } : {}),
       },
       timeoutMs: deps.timeoutMs,
       signal: context.signal,
@@ -105,7 +108,11 @@ export function usableDestination(destination: DestinationWithSecret | undefined
   return destination;
 }
 
-/** The Standard Webhooks message id: stable for the job, so every retry carries the same one. */
-export function webhookIdFor(jobId: string): string {
-  return `msg_${jobId}`;
+/**
+ * The Standard Webhooks message id of a job: its id, which is its outbox row's webhook id, so
+ * every retry carries the same one. A job relayed before webhook ids were stored
+ * (`<kind>-<row id>`) keeps the id it was given then.
+ */
+export function webhookIdOf(jobId: string): string {
+  return jobId.startsWith('msg_') ? jobId : `msg_${jobId}`;
 }

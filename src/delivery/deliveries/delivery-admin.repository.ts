@@ -126,14 +126,14 @@ export async function setDeliveryStatus(
 }
 
 /**
- * Hands a relayed outbox row back to the relay, which adds its job again under the same
- * deterministic id (so the same webhook-id). For a job no longer in Redis.
+ * Hands a relayed outbox row back to the relay, which adds its job again under the row's
+ * webhook id, the job id it had. For a job no longer in Redis.
  */
-export async function unrelayOutboxRow(db: JobsExecutor, kind: string, outboxId: string): Promise<boolean> {
+export async function unrelayOutboxRow(db: JobsExecutor, kind: string, jobId: string): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
     .set({ relayed_at: sql<Date>`null` })
-    .where('id', '=', outboxId as never)
+    .where('webhook_id', '=', jobId as never)
     .where('kind', '=', kind)
     .where('relayed_at', 'is not', null)
     .executeTakeFirst();

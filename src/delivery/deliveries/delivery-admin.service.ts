@@ -74,7 +74,7 @@ export async function retryMatching(
  * The delivery goes back to `pending` first, so a worker that picks the job up at once
  * records its own outcome over ours, never under it. Then the failed job is retried with a
  * fresh attempt budget; a job no longer in Redis (removed from the dashboard) is relayed
- * again from its outbox row. Either way the job id, and so the webhook-id the receiver
+ * again from its outbox row. Either way the job id, which is the webhook-id the receiver
  * de-duplicates on, stays the same.
  */
 async function retry(ctx: DeliveryAdminContext, delivery: DeliveryView): Promise<RetriedDelivery> {
@@ -109,7 +109,5 @@ async function requeue(
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return 'job';
   }
-  const outboxId = jobId.startsWith(`${jobName}-`) ? jobId.slice(jobName.length + 1) : '';
-  if (!/^\d{1,19}$/.test(outboxId)) return null;
-  return (await unrelayOutboxRow(jobTables(ctx.db), jobName, outboxId)) ? 'outbox' : null;
+  return (await unrelayOutboxRow(jobTables(ctx.db), jobName, jobId)) ? 'outbox' : null;
 }

@@ -16,11 +16,12 @@ export interface HandlerDependencies {
   deliveryTimeoutMs: number;
 }
 
-/** What a delivery is about: the plan version and where it goes. */
+/** What a delivery is about: the plan version (and submission) and where it goes. */
 export interface DeliveryTarget {
   planId: string;
   version: number;
   destinationId: string;
+  submissionId?: string;
 }
 
 /** Sends one job's body to its destination, with the job's event header. */
@@ -60,6 +61,7 @@ export function jobTools(deps: HandlerDependencies): JobTools {
           event: JOBS[name].event ?? name,
           planId: about.planId,
           version: about.version,
+          ...(about.submissionId && { submissionId: about.submissionId }),
           ...body,
         },
         destination,

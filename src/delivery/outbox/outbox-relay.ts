@@ -1,17 +1,22 @@
 import type { Kysely } from 'kysely';
+import { CHANNELS, type NotificationListener } from '../../db/notification-listener.js';
 import type { Logger } from '../../logger.js';
 import { backoffDelay } from '../contract/backoff.js';
 import { JOB_NAMES, type JobName } from '../queues/catalogue.js';
 import type { JobPublisher } from '../queues/queues.js';
 import type { JobTables } from '../schema.js';
-import { outboxJobId } from './outbox.js';
 import { claimUnrelayedRows, jobTables, markRowsRelayed, purgeRelayedRows } from './outbox.repository.js';
 
 export interface OutboxRelayOptions<DB extends JobTables> {
   db: Kysely<DB>;
   publisher: JobPublisher;
   logger: Logger;
-  /** How often an idle relay looks for new rows. */
+  /**
+   * Wakes the relay at the commit of outbox rows, and after its connection came back (to catch
+   * up on notifications lost meanwhile). Without it the relay only polls.
+   */
+  notifications?: NotificationListener;
+  /** How often an idle relay looks for new rows when no notification comes (a lost one, a dropped connection). */
   pollIntervalMs: number;
   batchSize?: number;
   /** The longest pause between attempts while PostgreSQL or Redis is away. */
@@ -36,7 +41,7 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * Moves outbox rows to BullMQ. Per batch, in one transaction: lock due rows (SKIP LOCKED, so
- * relays on several instances share the work), add them with deterministic job ids, mark them
+ * relays on several instances share the work), add them with their webhook ids as job ids, mark them
  * relayed, commit. A crash after the add and before the commit re-adds the same ids, which
  * BullMQ drops. While Redis is away the add fails, the transaction rolls back, the rows stay,
  * and the relay backs off and tries again.
@@ -67,7 +72,8 @@ export function startOutboxRelay<DB extends JobTables>(options: OutboxRelayOptio
       const jobs = rows.map((row) => ({
         name: row.kind as JobName,
         data: row.payload,
-        jobId: outboxJobId(row.kind, row.id),
+        // The row's webhook id: relaying a row twice adds one job, and every attempt sends that id.
+        jobId: row.webhook_id,
       }));
       await withTimeout(publisher.publish(jobs), publishTimeoutMs, 'publishing to Redis timed out');
       await markRowsRelayed(
@@ -125,16 +131,22 @@ export function startOutboxRelay<DB extends JobTables>(options: OutboxRelayOptio
     }
   }
 
+  function wake(): void {
+    if (wakeUp === null) woken = true;
+    else wakeUp();
+  }
+
+  const unsubscribe = options.notifications
+    ? [options.notifications.listen(CHANNELS.outbox, wake), options.notifications.onConnected(wake)]
+    : [];
   const done = loop();
 
   return {
     relayOnce,
-    wake() {
-      if (wakeUp === null) woken = true;
-      else wakeUp();
-    },
+    wake,
     async stop() {
       running = false;
+      for (const stopListening of unsubscribe) stopListening();
       wakeUp?.();
       await done;
     },

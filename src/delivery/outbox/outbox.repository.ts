@@ -19,14 +19,13 @@ export interface NewOutboxRow {
   payload: Readonly<Record<string, unknown>>;
 }
 
-const insertJobs = insertRows('outbox', ['kind', 'payload'], { suffix: 'returning "id"' });
-const insertHeldJobs = insertRows('outbox', ['kind', 'payload', 'available_at'], {
-  suffix: 'returning "id"',
-});
+const RETURNING = { suffix: 'returning "id", "webhook_id"' };
+const insertJobs = insertRows('outbox', ['kind', 'payload'], RETURNING);
+const insertHeldJobs = insertRows('outbox', ['kind', 'payload', 'available_at'], RETURNING);
 
 /**
  * The insert of outbox rows, available to the relay from `availableAt` (else the database's
- * now()); it returns their ids. No rows, no write.
+ * now()); it returns their ids and webhook ids. No rows, no write.
  */
 export function outboxInsert(rows: readonly NewOutboxRow[], availableAt?: Date): Write | undefined {
   return availableAt
@@ -43,10 +42,10 @@ export async function claimUnrelayedRows(
   trx: JobsExecutor,
   kinds: readonly string[],
   limit: number,
-): Promise<Pick<OutboxRow, 'id' | 'kind' | 'payload'>[]> {
+): Promise<Pick<OutboxRow, 'id' | 'kind' | 'payload' | 'webhook_id'>[]> {
   return trx
     .selectFrom('outbox')
-    .select(['id', 'kind', 'payload'])
+    .select(['id', 'kind', 'payload', 'webhook_id'])
     .where('relayed_at', 'is', null)
     .where('available_at', '<=', sql<Date>`now()`)
     .where('kind', 'in', kinds)

@@ -25,7 +25,8 @@ export function jobsInsert(jobs: Job | readonly Job[], options: EnqueueOptions =
 
 /**
  * Writes jobs to the outbox now, inside the caller's transaction. Taking a Transaction (not a
- * plain Kysely) makes "outside a transaction" a compile error. Returns the outbox ids.
+ * plain Kysely) makes "outside a transaction" a compile error. Returns the rows' webhook ids,
+ * which are also their BullMQ job ids.
  */
 export async function enqueue<DB extends JobTables>(
   trx: Transaction<DB>,
@@ -34,12 +35,6 @@ export async function enqueue<DB extends JobTables>(
 ): Promise<string[]> {
   const write = jobsInsert(jobs, options);
   if (!write) return [];
-  const inserted = await executeWrite<{ id: string }>(trx, write);
-  return inserted.map((row) => row.id);
-}
-
-/** The BullMQ job id of an outbox row: deterministic, so relaying a row twice adds one job. */
-export function outboxJobId(kind: string, outboxId: string): string {
-  // BullMQ refuses custom ids containing ':' (and purely numeric ones).
-  return `${kind}-${outboxId}`;
+  const inserted = await executeWrite<{ webhook_id: string }>(trx, write);
+  return inserted.map((row) => row.webhook_id);
 }

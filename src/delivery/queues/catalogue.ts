@@ -90,7 +90,7 @@ export type JobPayload<N extends JobName> = z.output<(typeof JOBS)[N]['payload']
 export type Job = { [N in JobName]: { name: N; data: JobPayload<N> } }[JobName];
 
 export interface JobContext {
-  /** The BullMQ job id (deterministic: derived from the outbox row). */
+  /** The BullMQ job id: the outbox row's webhook id, the same on every attempt. */
   jobId: string;
   /** Attempts already made before this one. */
   attemptsMade: number;

@@ -56,7 +56,7 @@ export const DEFAULT_JOB_OPTIONS = {
 export interface RelayedJob {
   name: JobName;
   data: unknown;
-  /** Deterministic, so adding the same outbox row twice is one job. */
+  /** The outbox row's webhook id, so adding the same row twice is one job. */
   jobId: string;
 }
 

@@ -23,6 +23,7 @@ import { jobsInsert } from '../outbox/outbox.js';
 import { jobTables } from '../outbox/outbox.repository.js';
 import type { Job } from '../queues/catalogue.js';
 import type { DestinationKind } from '../schema.js';
+import { planSubmissions, type SubmitMode } from './submission-targets.js';
 import { newSubmissionRows, submissionsInsert } from './submissions.repository.js';
 
 /** States whose change is written back to the source system; `updated` is a new version. */
@@ -138,7 +139,7 @@ export async function dispatchAfterChanges(
       row,
       snapshot,
       { actor: 'system', requestId: requestId ?? null },
-      ofKind('submission'),
+      { destinations: ofKind('submission') },
     );
   }
 }
@@ -157,12 +158,20 @@ function isWrittenBack(change: NewPlanChange): boolean {
   );
 }
 
+/** The submissions a submit leaves standing for the version, and which of them it created. */
+export interface SubmitResult {
+  submissions: SubmissionRow[];
+  created: SubmissionRow[];
+}
+
 /**
  * Submits the current version: one submission per submission destination, each with its
  * delivery job; or, with none configured, one in the organisation's pull inbox, which counts
- * as delivered at once (the inbox is the receiver's mailbox). The lifecycle is then brought
- * up to date in the same transaction. `destinations`: the active submission destinations,
- * when the caller has just read them.
+ * as delivered at once (the inbox is the receiver's mailbox). A destination that already has
+ * a live submission of the version keeps it and gets nothing new, unless the mode is
+ * `resend` (planSubmissions). The lifecycle is then brought up to date in the same
+ * transaction. `destinations`: the active submission destinations, when the caller has just
+ * read them.
  */
 export async function createSubmissions(
   trx: Tx,
@@ -171,18 +180,23 @@ export async function createSubmissions(
   row: PlanRow,
   snapshot: LifecycleSnapshot,
   by: Actor,
-  destinations?: Destination[],
-): Promise<SubmissionRow[]> {
+  options: { mode?: SubmitMode; destinations?: readonly Destination[] } = {},
+): Promise<SubmitResult> {
   const now = ctx.clock();
-  const targets =
-    destinations ??
+  const destinations =
+    options.destinations ??
     (await listActiveDestinations(jobTables<Database>(trx), row.organisation, ['submission']));
   const { current } = snapshot;
+  const targets = destinations.length === 0 ? [null] : destinations.map((d) => d.id);
+  const plan = planSubmissions(targets, snapshot.submissions, current, options.mode ?? 'submit');
+  if (plan.create.length === 0) return { submissions: plan.existing, created: [] };
   const common = { planId: row.id, version: current.version, contentHash: current.contentHash, now };
   const submissions = newSubmissionRows(
-    targets.length === 0
-      ? [{ ...common, destinationId: null, status: 'delivered' }]
-      : targets.map((d) => ({ ...common, destinationId: d.id, status: 'queued' as const })),
+    plan.create.map((destinationId) =>
+      destinationId === null
+        ? { ...common, destinationId, status: 'delivered' as const }
+        : { ...common, destinationId, status: 'queued' as const },
+    ),
   );
   pending.add(submissionsInsert(submissions));
   const requestId = jobRequestId(by.requestId);
@@ -211,7 +225,7 @@ export async function createSubmissions(
     current,
     known: { signatures, resolved, overdue, submissions: [...snapshot.submissions, ...submissions] },
   });
-  return submissions;
+  return { submissions: [...plan.existing, ...submissions], created: submissions };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   SYSTEM_ACTOR,
 } from '../../services/lifecycle.service.js';
 import { createSubmissions, settlePlan } from './dispatch-effects.js';
+import type { SubmitMode } from './submission-targets.js';
 import {
   advanceSubmission,
   findInboxItem,
@@ -50,17 +51,27 @@ export function submissionView(row: SubmissionRow): SubmissionView {
   };
 }
 
+/** What a submit left standing, and whether it queued anything new. */
+export interface Submitted {
+  submissions: SubmissionView[];
+  /** False when every destination already had this version (nothing was queued). */
+  created: boolean;
+}
+
 /**
  * Submits (avger) the current version of a plan to the case officer: refused while the plan
- * is incomplete (422) or not yet established, communicated and signed (409). One
- * transaction: the submissions, their delivery jobs and the lifecycle change.
+ * is incomplete (422) or not yet established, communicated and signed (409). A version
+ * already submitted to a destination is not queued again (a resend is, see planSubmissions).
+ * One transaction: the submissions, their delivery jobs and the lifecycle change; the plan
+ * row's lock makes concurrent submits of one version one delivery.
  */
 export async function submitPlan(
   ctx: ServiceContext,
   caller: Caller,
   planId: string,
   requestId: string,
-): Promise<SubmissionView[]> {
+  mode: SubmitMode = 'submit',
+): Promise<Submitted> {
   if (!UUID.test(planId)) throw notFound('The plan');
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockOwnPlan(trx, caller.organisation, planId);
@@ -70,10 +81,10 @@ export async function submitPlan(
     const refusal = submissionRefusal(snapshot.assessment.lifecycle);
     if (refusal) throw refusal;
     const by = { actor: caller.clientId, requestId };
-    const submissions = await withPendingWrites(trx, (pending) =>
-      createSubmissions(trx, ctx, pending, row, snapshot, by),
+    const result = await withPendingWrites(trx, (pending) =>
+      createSubmissions(trx, ctx, pending, row, snapshot, by, { mode }),
     );
-    return submissions.map(submissionView);
+    return { submissions: result.submissions.map(submissionView), created: result.created.length > 0 };
   });
 }
 

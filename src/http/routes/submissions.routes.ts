@@ -36,6 +36,18 @@ const submittedSchema = z
   })
   .meta({ id: 'Submitted' });
 
+const submitBody = z
+  .strictObject({
+    resend: z
+      .boolean()
+      .default(false)
+      .describe(
+        'true: a deliberate re-send, a new submission and delivery (new webhook-id) to every destination; ' +
+          'refused (409) while the previous one is still queued',
+      ),
+  })
+  .meta({ id: 'SubmitRequest' });
+
 const submissionParams = z.object({
   id: z.string().describe('The plan id (a UUID)'),
   sid: z.string().describe('The submission id (a UUID)'),
@@ -60,21 +72,38 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
       description:
         'The plan must be complete (422 names what is missing) and established, communicated and signed (409). ' +
         "The version is rendered in each submission destination's format and delivered as a signed webhook; " +
-        'an organisation without one gets it in the pull inbox (GET /v1/inbox).',
+        'an organisation without one gets it in the pull inbox (GET /v1/inbox). ' +
+        'Each version is delivered once per destination: submitting a version that already has a submission ' +
+        '(queued, delivered or acknowledged) answers 200 with it and queues nothing, also when two submits race. ' +
+        'A re-send is explicit: {"resend": true}. The body is optional.',
       tags: ['submissions'],
       params: planIdParams,
-      response: { 202: submittedSchema, ...problemResponses(401, 403, 404, 409, 422) },
+      body: submitBody.nullish(),
+      response: {
+        200: submittedSchema.describe(
+          'The version was submitted already: the existing submissions, nothing queued',
+        ),
+        202: submittedSchema,
+        ...problemResponses(400, 401, 403, 404, 409, 422),
+      },
     },
     handler: async (request, reply) => {
-      const submissions = await submitPlan(ctx, callerOf(request), request.params.id, request.id);
+      const resend = request.body?.resend ?? false;
+      const { submissions, created } = await submitPlan(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.id,
+        resend ? 'resend' : 'submit',
+      );
       const first = submissions[0]!;
       setAuditTarget(request, {
         planId: first.planId,
         version: first.version,
-        details: { submissions: submissions.map((s) => s.id) },
+        details: { submissions: submissions.map((s) => s.id), ...(resend && { resend: true }), created },
       });
       return reply
-        .code(202)
+        .code(created ? 202 : 200)
         .header('location', `/v1/plans/${first.planId}/submissions/${first.id}`)
         .send({
           planId: first.planId,

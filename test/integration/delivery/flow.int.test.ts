@@ -252,6 +252,7 @@ describe('the dispatch flow of one plan', () => {
       'planbrygga-event': 'plan.submitted',
       'planbrygga-plan-id': id,
       'planbrygga-plan-version': '1',
+      'planbrygga-submission-id': queued.id,
     });
     const headers = Object.fromEntries(Object.entries(delivered!.headers).map(([k, v]) => [k, String(v)]));
     expect(() =>

@@ -148,6 +148,14 @@ describe('dispatch with real worker processes', () => {
     const hits = hitsAt(path);
     expect(hits.length).toBeGreaterThanOrEqual(2);
     expect(new Set(hits.map((h) => h.webhookId)).size).toBe(1);
+    // The id the outbox row was given when the submission was written, not one made by a worker.
+    const { webhook_id } = await database.db
+      .selectFrom('outbox')
+      .select('webhook_id')
+      .where(sql`payload->>'submissionId'`, '=', submissionId)
+      .executeTakeFirstOrThrow();
+    expect(webhook_id).toMatch(/^msg_[0-9a-f]{32}$/);
+    expect(hits[0]?.webhookId).toBe(webhook_id);
     expect(hits.every((h) => h.planId === planId)).toBe(true);
     expect(hits[0]?.headers['content-type']).toContain('application/json');
     expect(hits[0]?.headers['planbrygga-event']).toBe('plan.submitted');

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createNotificationListener,
+  LISTENER_APPLICATION_NAME,
+  type NotificationListener,
+} from '../../../../src/db/notification-listener.js';
 import type { Database } from '../../../../src/db/schema.js';
-import { enqueue, outboxJobId } from '../../../../src/delivery/outbox/outbox.js';
+import { enqueue } from '../../../../src/delivery/outbox/outbox.js';
 import {
   jobTables,
   outboxBacklog,
@@ -125,11 +131,12 @@ describe('enqueue', () => {
 });
 
 describe('outbox relay', () => {
-  it('moves rows to their queues with deterministic job ids and marks them relayed', async () => {
-    const [id] = await enqueueMany(1);
+  it('moves rows to their queues under their webhook ids and marks them relayed', async () => {
+    const [webhookId] = await enqueueMany(1);
+    expect(webhookId).toMatch(/^msg_[0-9a-f]{32}$/);
     relay(queues);
     await waitFor(async () => (await unrelayedCount()) === 0);
-    const job = await queues.queue('signoffs').getJob(outboxJobId('signoff.request', id!));
+    const job = await queues.queue('signoffs').getJob(webhookId!);
     expect(job?.name).toBe('signoff.request');
     expect(job?.data).toMatchObject({ role: 'unit_manager', requestId: 'req-1' });
   });
@@ -146,7 +153,7 @@ describe('outbox relay', () => {
     expect(byFirst.length).toBeGreaterThan(0);
     expect(bySecond.length).toBeGreaterThan(0);
     expect(new Set(all).size).toBe(all.length);
-    expect(all.sort()).toEqual(ids.map((id) => outboxJobId('signoff.request', id)).sort());
+    expect(all.sort()).toEqual([...ids].sort());
     expect(await queues.queue('signoffs').getJobCountByTypes('waiting', 'delayed', 'active')).toBe(400);
   });
 
@@ -299,6 +306,80 @@ describe('outbox backlog', () => {
   });
 });
 
+describe('woken at commit (LISTEN/NOTIFY)', () => {
+  const listeners: NotificationListener[] = [];
+  afterEach(async () => {
+    await Promise.all(listeners.splice(0).map((l) => l.close()));
+  });
+  function listener(minBackoffMs = 100): NotificationListener {
+    const l = createNotificationListener({
+      connectionString: database.url,
+      logger: silentLogger,
+      minBackoffMs,
+    });
+    listeners.push(l);
+    return l;
+  }
+  /** Ends the listener's PostgreSQL session from the server side, as a restart or failover does. */
+  async function terminateListener(): Promise<void> {
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where application_name = ${LISTENER_APPLICATION_NAME} and datname = current_database()`.execute(
+      database.db,
+    );
+  }
+
+  it('publishes rows at their commit, not at the next poll', async () => {
+    const notifications = listener();
+    relay(queues, { notifications, pollIntervalMs: 60_000 });
+    await waitFor(async () => notifications.connected);
+    // The relay's first look, made at start, has found nothing; only a notification wakes it now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [webhookId] = await enqueueMany(1);
+    const committed = Date.now();
+    await waitFor(async () => (await unrelayedCount()) === 0, 5_000);
+    expect(await queues.queue('signoffs').getJob(webhookId!)).toBeDefined();
+    console.info(`outbox row relayed ${Date.now() - committed} ms after its commit`);
+  });
+
+  it('re-establishes a terminated LISTEN connection and catches up on what it missed meanwhile', async () => {
+    const notifications = listener(1_500);
+    let connections = 0;
+    notifications.onConnected(() => {
+      connections += 1;
+    });
+    relay(queues, { notifications, pollIntervalMs: 60_000 });
+    await waitFor(async () => notifications.connected);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await terminateListener();
+    await waitFor(async () => !notifications.connected, 5_000);
+    // Committed while nobody listens: the notification is lost; the reconnection must find them.
+    await enqueueMany(3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await unrelayedCount()).toBe(3);
+    await waitFor(async () => (await unrelayedCount()) === 0, 5_000);
+    expect(connections).toBe(2);
+    // And it hears new commits again.
+    await enqueueMany(1);
+    await waitFor(async () => (await unrelayedCount()) === 0, 5_000);
+  });
+
+  it('hands each notification to every subscriber of its channel, and to none after it unsubscribes', async () => {
+    const notifications = listener();
+    const heard: string[] = [];
+    const stop = notifications.listen('planbrygga_outbox', () => heard.push('a'));
+    notifications.listen('planbrygga_outbox', () => heard.push('b'));
+    await waitFor(async () => notifications.connected);
+    await enqueueMany(2);
+    await waitFor(async () => heard.length === 2);
+    expect(heard.sort()).toEqual(['a', 'b']);
+    stop();
+    await enqueueMany(1);
+    await waitFor(async () => heard.length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard.filter((h) => h === 'a')).toHaveLength(1);
+  });
+});
+
 describe('purgeRelayedRows', () => {
   it('deletes only rows relayed before the cut-off', async () => {
     const [old, recent] = await enqueueMany(3);
@@ -306,16 +387,16 @@ describe('purgeRelayedRows', () => {
     await database.db
       .updateTable('outbox')
       .set({ relayed_at: new Date(Date.now() - 2 * 60 * 60 * 1000) })
-      .where('id', '=', old!)
+      .where('webhook_id', '=', old!)
       .execute();
     await database.db
       .updateTable('outbox')
       .set({ relayed_at: new Date() })
-      .where('id', '=', recent!)
+      .where('webhook_id', '=', recent!)
       .execute();
     expect(await purgeRelayedRows(jobTables(database.db), hourAgo)).toBe(1);
-    const left = await database.db.selectFrom('outbox').select('id').orderBy('id').execute();
-    expect(left.map((row) => row.id)).not.toContain(old);
+    const left = await database.db.selectFrom('outbox').select('webhook_id').orderBy('id').execute();
+    expect(left.map((row) => row.webhook_id)).not.toContain(old);
     expect(left).toHaveLength(2);
   });
 });
