@@ -38,20 +38,27 @@ const insertAuditRows = insertRows('audit_log', [
 
 /** The insert of an entry, to send with a transaction's other writes (PendingWrites). */
 export function auditInsert(entry: NewAuditEntry): Write {
-  return insertAuditRows([
-    {
-      at: entry.at,
-      client_id: entry.clientId,
-      organisation: entry.organisation,
-      action: entry.action,
-      plan_id: entry.planId,
-      version: entry.version,
-      request_id: entry.requestId,
-      status: entry.status,
-      outcome: entry.outcome,
-      details: entry.details,
-    },
-  ]);
+  return insertAuditRows([auditRow(entry)]);
+}
+
+/** The insert of several entries; undefined for none. */
+export function auditInserts(entries: readonly NewAuditEntry[]): Write | undefined {
+  return insertAuditRows(entries.map(auditRow));
+}
+
+function auditRow(entry: NewAuditEntry) {
+  return {
+    at: entry.at,
+    client_id: entry.clientId,
+    organisation: entry.organisation,
+    action: entry.action,
+    plan_id: entry.planId,
+    version: entry.version,
+    request_id: entry.requestId,
+    status: entry.status,
+    outcome: entry.outcome,
+    details: entry.details,
+  };
 }
 
 export interface AuditQuery {
