@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Unit tests run anywhere; integration tests (*.int.test.ts) get a fresh PostgreSQL database
 // and Redis key prefix per run from the global setup. The reliability tests spawn real worker
 // processes and cut Redis off for seconds; they run last, on their own (groupOrder 1), so
-// their timing is not at the mercy of every other test file running on the same cores.
+// their timing is not at the mercy of every other test file running on the same cores. The
+// fault suite (test/faults) runs after them: it starts a PostgreSQL cluster and a Redis of its
+// own and restarts them under load.
 const RELIABILITY = 'test/integration/delivery/reliability.int.test.ts';
 export default defineConfig({
   test: {
@@ -15,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts', 'adapters/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', 'test/faults/**', '**/node_modules/**'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -36,6 +38,14 @@ export default defineConfig({
           include: [RELIABILITY],
           globalSetup: ['test/helpers/global-setup.ts'],
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.fault.test.ts'],
+          sequence: { groupOrder: 2 },
         },
       },
     ],

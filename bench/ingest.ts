@@ -3,6 +3,8 @@
 // Also measured in the same run, as the floor any HTTP service has on this machine: a bare
 // fastify route in its own process that inserts the same rows for each pushed body. The three
 // take turns in ten slices after their warm-ups, so drift in machine load weighs on each alike.
+// A second API process with DATABASE_PREPARED_STATEMENTS=false (the setting behind a pooler in
+// transaction mode) takes its turn too: the cost of parsing and planning every statement.
 // npm run bench -- ingest [--count 2000] [--concurrency 50] [--warmup 200]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,18 +60,27 @@ export async function run(args: string[]): Promise<void> {
     const floor = await startBareServer(env, template);
     servers.push(floor);
     const floorClient = createPoster(floor.baseUrl, opts.concurrency);
+    const unprepared = await startServer(['serve', '--no-workers'], {
+      ...env,
+      DATABASE_PREPARED_STATEMENTS: 'false',
+    });
+    servers.push(unprepared);
+    const unpreparedClient = createPoster(unprepared.baseUrl, opts.concurrency);
     const pushToApi = pusher(apiClient, apiHeaders, example, 'api', calls);
     const pushToFloor = pusher(floorClient, {}, example, 'floor', calls);
+    const pushUnprepared = pusher(unpreparedClient, apiHeaders, example, 'unprepared', calls);
     try {
       const rates = await alternated(opts, {
         api: pushToApi,
         raw: (i) => insertPlanCopy(pool, template.rows, `raw-${i}`),
         floor: pushToFloor,
+        unprepared: pushUnprepared,
       });
       report(rates, template);
     } finally {
       apiClient.close();
       floorClient.close();
+      unpreparedClient.close();
     }
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
@@ -144,8 +155,8 @@ async function planTemplate(pool: pg.Pool, pushed: number, sampleSourcePlanId: s
   }
 }
 
-function report(rates: Record<'api' | 'raw' | 'floor', LoadResult>, template: Template): void {
-  const { api, raw, floor } = rates;
+function report(rates: Record<'api' | 'raw' | 'floor' | 'unprepared', LoadResult>, template: Template): void {
+  const { api, raw, floor, unprepared } = rates;
   const perPlan = [...template.perPlan].map(([table, n]) => `${table} ${n.toFixed(2)}`).join(', ');
   console.log(`  service wrote per plan: ${perPlan}`);
   const copied = template.rows.map((t) => `${t.table} ${t.rows.length}`).join(', ');
@@ -156,9 +167,13 @@ function report(rates: Record<'api' | 'raw' | 'floor', LoadResult>, template: Te
   console.log(`  HTTP API (POST /v1/plans): ${formatRate(api, 'plans')}`);
   console.log(`  bare pg (same rows, one transaction per plan): ${formatRate(raw, 'plans')}`);
   console.log(`  floor: bare fastify route + the same inserts: ${formatRate(floor, 'plans')}`);
+  console.log(`  HTTP API, DATABASE_PREPARED_STATEMENTS=false: ${formatRate(unprepared, 'plans')}`);
   const ratio = api.perSecond / raw.perSecond;
   console.log(`  ratio API/bare: ${ratio.toFixed(2)} (goal ≥ ${GOAL}) ${ratio >= GOAL ? 'met' : 'NOT met'}`);
   console.log(
     `  ratio floor/bare: ${(floor.perSecond / raw.perSecond).toFixed(2)}; API/floor: ${(api.perSecond / floor.perSecond).toFixed(2)}`,
+  );
+  console.log(
+    `  ratio unprepared/prepared API: ${(unprepared.perSecond / api.perSecond).toFixed(2)}; unprepared/bare: ${(unprepared.perSecond / raw.perSecond).toFixed(2)}`,
   );
 }

@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'convert-cli': () => import('./convert-cli.js'),
   dispatch: () => import('./dispatch.js'),
   ingest: () => import('./ingest.js'),
+  retention: () => import('./retention.js'),
   status: () => import('./status.js'),
   translate: () => import('./translate.js'),
 };

@@ -23,6 +23,7 @@ import { adminDestinationRoutes } from './http/routes/admin-destinations.routes.
 import { auditRoutes } from './http/routes/audit.routes.js';
 import { changesRoutes } from './http/routes/changes.routes.js';
 import { complianceRoutes } from './http/routes/compliance.routes.js';
+import { dataProtectionRoutes } from './http/routes/data-protection.routes.js';
 import { healthRoutes } from './http/routes/health.routes.js';
 import { inboxRoutes } from './http/routes/inbox.routes.js';
 import { lifecycleRoutes } from './http/routes/lifecycle.routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   nativePlanRoutes(app, ctx);
   planDocumentRoutes(app, ctx);
   lifecycleRoutes(app, ctx);
+  dataProtectionRoutes(app, ctx);
   complianceRoutes(app, ctx);
   policyRoutes(app, ctx);
   submissionRoutes(app, ctx);

@@ -38,7 +38,10 @@ export function createDependencies(
   redis.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
   return {
     config,
-    db: createDatabase(config.databaseUrl),
+    db: createDatabase(config.databaseUrl, {
+      ...config.database,
+      logger: logger.child({ component: 'postgres' }),
+    }),
     redis,
     logger,
     queues: lazyQueues({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix }),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { developmentKeyring, type Keyring, KeyringError, parseKeyring } from './crypto/keyring.js';
+import { DATABASE_DEFAULTS } from './db/database.js';
 
 /**
  * The development fallback for the blind-index key. It is public, so an index built with
@@ -14,6 +15,22 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const envSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/postgres'),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(DATABASE_DEFAULTS.connectTimeoutMs),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(DATABASE_DEFAULTS.statementTimeoutMs),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default(DATABASE_DEFAULTS.preparedStatements ? 'true' : 'false')
+    .transform((v) => v === 'true'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z
     .string()
@@ -71,6 +88,7 @@ function claimName() {
 
 export interface Config {
   databaseUrl: string;
+  database: DatabaseSettings;
   redisUrl: string;
   /** Prefix of every Redis key this process writes, so deployments and test runs never share keys. */
   redisKeyPrefix: string;
@@ -113,6 +131,16 @@ export interface OAuthConfig {
   organisationClaim: string;
   /** The claim holding the scopes: a space-separated string or an array of strings. */
   scopeClaim: string;
+}
+
+/** How the pool talks to PostgreSQL: the bounds on waiting for it, and prepared statements. */
+export interface DatabaseSettings {
+  /** Longest wait for a connection (new, or a free one of the pool); 0: no limit. */
+  connectTimeoutMs: number;
+  /** Longest a statement may run; 0: no limit. */
+  statementTimeoutMs: number;
+  /** False behind a pooler in transaction mode (PgBouncer before 1.21), where named statements break. */
+  preparedStatements: boolean;
 }
 
 export interface HttpLimits {
@@ -164,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
+    database: Object.freeze({
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
+    }),
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     port: e.PORT,

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { closeDependencies, createDependencies } from './compose.js';
 import type { Config } from './config.js';
-import { migrateToLatest } from './db/migrate.js';
+import { isDatabaseUnavailable } from './db/availability.js';
+import { createDatabase } from './db/database.js';
+import { migrateToLatest, migrationDatabaseOptions } from './db/migrate.js';
 import { type Dispatch, startDispatch } from './delivery/runtime.js';
 import type { Logger } from './logger.js';
 
@@ -51,8 +53,13 @@ export async function runProcess(
   logger?: Logger,
 ): Promise<RunningProcess> {
   const deps = createDependencies(config, logger);
-  const { applied } = await migrateToLatest(deps.db);
-  if (applied.length) deps.logger.info({ applied }, 'migrations applied');
+  const migrationDb = createDatabase(config.databaseUrl, migrationDatabaseOptions(config));
+  try {
+    const { applied } = await migrateToLatest(migrationDb);
+    if (applied.length) deps.logger.info({ applied }, 'migrations applied');
+  } finally {
+    await migrationDb.destroy();
+  }
   const app = roles.http ? await buildApp(deps) : null;
   const dispatch = roles.workers ? startDispatch(deps) : null;
 
@@ -75,10 +82,15 @@ export async function runProcess(
     },
   );
   // BullMQ leaves a command that failed while Redis was away unhandled now and then. That is an
-  // outage (the outbox keeps the work), not a reason to stop; anything else still closes the process.
+  // outage (the outbox keeps the work), not a reason to stop; so is a statement that failed
+  // because PostgreSQL is away (the pool logs the outage). Anything else still closes the process.
   process.on('unhandledRejection', (reason) => {
     if (isRedisConnectionError(reason)) {
       deps.logger.warn({ err: reason }, 'a Redis command failed while the connection was down');
+      return;
+    }
+    if (isDatabaseUnavailable(reason)) {
+      deps.logger.warn({ err: reason }, 'a PostgreSQL statement failed while the database was away');
       return;
     }
     deps.logger.error({ err: reason }, 'closing after an unhandled rejection');

@@ -13,7 +13,8 @@ export type LifecycleStatus =
   | 'communicated'
   | 'signed'
   | 'submitted'
-  | 'acknowledged';
+  | 'acknowledged'
+  | 'ended';
 
 export interface CarePlanMeta {
   planId: string;
@@ -29,9 +30,10 @@ const LAW_NAMES = { SoL: 'Socialtjänstlagen', LSS: 'Lagen om stöd och service 
 
 /**
  * Only a draft is a draft: from fastställd on the plan is in force, and signing, submitting
- * and acknowledgement do not end it (FHIR `completed` would say the care is over).
+ * and acknowledgement do not end it. An ended plan is FHIR `completed`: the care is over.
  */
-export function carePlanStatus(status: LifecycleStatus): 'draft' | 'active' {
+export function carePlanStatus(status: LifecycleStatus): 'draft' | 'active' | 'completed' {
+  if (status === 'ended') return 'completed';
   return status === 'draft' ? 'draft' : 'active';
 }
 

@@ -19,7 +19,7 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = createDatabase(url.toString(), 1);
+  const db = createDatabase(url.toString(), { maxConnections: 1 });
   try {
     await migrateToLatest(db);
   } finally {

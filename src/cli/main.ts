@@ -44,6 +44,10 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
     run: async (args) => (await import('./commands/overdue.command.js')).overdueCommand(args),
     usage: 'overdue scan [--date YYYY-MM-DD]   find overdue plans now',
   },
+  retention: {
+    run: async (args) => (await import('./commands/retention.command.js')).retentionCommand(args),
+    usage: 'retention run [--dry-run] [--date YYYY-MM-DD]   prune content past its retention now',
+  },
   convert: {
     run: async (args) => (await import('./commands/convert.command.js')).convertCommand(args),
     usage: 'convert --from S --to S [IN] [OUT]   convert documents between systems (convert --help)',

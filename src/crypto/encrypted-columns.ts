@@ -52,6 +52,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
       ['signatures', 'reason', contexts.signatureReason],
       ['deviations', 'text', contexts.deviationText],
       ['consent_records', 'covers', contexts.consentCovers],
+      ['plan_ends', 'reason', contexts.planEndReason],
+      ['legal_holds', 'reason', contexts.legalHoldReason],
     ] as const
   ).map(
     ([table, column, context]): EncryptedColumn => ({

@@ -1,7 +1,11 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { retryWhileUnavailable } from '../db/availability.js';
 import { ENCRYPTED_COLUMNS, type EncryptedColumn } from './encrypted-columns.js';
 import { looksSealed } from './envelope.js';
 import { type FieldCipher, TEXT_PREFIX } from './field-cipher.js';
+
+/** How long a rotation waits for PostgreSQL to come back before it gives up (run it again to resume). */
+const OUTAGE_WAIT_MS = 5 * 60 * 1000;
 
 /** How `keys status` labels values that are not encrypted (written before encryption existed). */
 export const NOT_ENCRYPTED = '(not encrypted)';
@@ -65,7 +69,11 @@ export async function rotateKeys<DB>(
     let done = 0;
     let after: unknown[] | undefined;
     for (;;) {
-      const batch = await db.transaction().execute((trx) => rotateBatch(trx, cipher, c, after, batchSize));
+      // A long rotation outlives a database restart: the batch that met it runs again once it is back.
+      const batch = await retryWhileUnavailable(
+        () => db.transaction().execute((trx) => rotateBatch(trx, cipher, c, after, batchSize)),
+        { maxWaitMs: OUTAGE_WAIT_MS },
+      );
       done += batch.rotated;
       if (batch.last === undefined) break;
       after = batch.last;

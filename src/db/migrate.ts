@@ -1,5 +1,15 @@
 import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import type { Config } from '../config.js';
+import type { DatabaseOptions } from './database.js';
 import { MIGRATIONS } from './migration-list.js';
+
+/**
+ * The connection migrations run on: one, without the statement timeout of requests (building
+ * an index on a large table may take minutes).
+ */
+export function migrationDatabaseOptions(config: Pick<Config, 'database'>): DatabaseOptions {
+  return { ...config.database, maxConnections: 1, statementTimeoutMs: 0 };
+}
 
 export interface MigrationReport {
   applied: string[];

@@ -6,6 +6,9 @@ import * as auditLog from '../../migrations/1795431900000-audit-log.js';
 import * as changeFeedSequencing from '../../migrations/1795432300000-change-feed-sequencing.js';
 import * as deliveryWebhookIds from '../../migrations/1795433000000-delivery-webhook-ids.js';
 import * as tokenClients from '../../migrations/1795433300000-token-clients.js';
+import * as planEnds from '../../migrations/1795433400000-plan-ends.js';
+import * as contentRetention from '../../migrations/1795433410000-content-retention.js';
+import * as legalHolds from '../../migrations/1795433420000-legal-holds.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -20,4 +23,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795432300000-change-feed-sequencing': changeFeedSequencing,
   '1795433000000-delivery-webhook-ids': deliveryWebhookIds,
   '1795433300000-token-clients': tokenClients,
+  '1795433400000-plan-ends': planEnds,
+  '1795433410000-content-retention': contentRetention,
+  '1795433420000-legal-holds': legalHolds,
 };

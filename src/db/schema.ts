@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { JobTables } from '../delivery/schema.js';
 import type { AuditTables } from './audit-schema.js';
+import type { DataProtectionTables } from './data-protection-schema.js';
 import type { LifecycleTables } from './lifecycle-schema.js';
 
 /** Timestamps are written as Date and read back as Date (pg parses timestamptz). */
@@ -40,13 +41,19 @@ export interface PlanVersionsTable {
   plan_id: string;
   version: number;
   content_hash: string;
-  /** The canonical plan, encoded by plan-document-codec. */
-  document: Buffer;
+  /** The canonical plan, encoded by plan-document-codec; null once the content is pruned. */
+  document: Buffer | null;
   warnings: ColumnType<unknown, string, string>;
   source_system: string;
   pushed_by: string | null;
   created_at: Timestamp;
+  /** When the content was pruned, and why; both null while it is held. */
+  pruned_at: ColumnType<Date | null, never, Date>;
+  prune_reason: ColumnType<PruneReason | null, never, PruneReason>;
 }
+
+/** Why a version's content went: the retention rules, or the controller's erasure. */
+export type PruneReason = 'retention' | 'erasure';
 
 export interface PlanChangesTable {
   /** bigint from its own sequence, in insert order; read back as a decimal string (it can exceed 2^53). */
@@ -79,9 +86,9 @@ export interface IdempotencyKeysTable {
 
 /**
  * The job tables (outbox, destinations, deliveries) are declared by src/delivery, which owns them;
- * the lifecycle tables by lifecycle-schema.ts.
+ * the lifecycle tables by lifecycle-schema.ts, plan ends and legal holds by data-protection-schema.ts.
  */
-export interface Database extends JobTables, LifecycleTables, AuditTables {
+export interface Database extends JobTables, LifecycleTables, AuditTables, DataProtectionTables {
   clients: ClientsTable;
   plans: PlansTable;
   plan_versions: PlanVersionsTable;

@@ -31,8 +31,9 @@ export function startDispatch(
     notifications: deps.notifications,
     logger: logger.child({ component: 'outbox-relay' }),
     pollIntervalMs: settings.relayPollIntervalMs,
-    // While Redis is away a failed try is cheap; a short cap means dispatch resumes within seconds of its return.
-    maxBackoffMs: 5_000,
+    // While Redis or PostgreSQL is away a failed try is cheap; a short cap means dispatch
+    // resumes within a couple of seconds of its return.
+    maxBackoffMs: 2_000,
   });
   const handlers = createJobHandlers({
     ctx: serviceContext(deps),

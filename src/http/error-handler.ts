@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/availability.js';
 import type { FieldIssue } from '../domain/field-issue.js';
 import { LifecycleError } from '../domain/lifecycle/errors.js';
 import { DomainError } from '../services/errors.js';
-import { sendProblem } from './problem.js';
+import { sendProblem, sendUnavailable } from './problem.js';
 
 /**
  * Fastify's own 4xx errors, answered with our words: some of fastify's messages quote the
@@ -58,6 +59,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
           }),
         ),
       });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // The database's outage is logged once by the pool (db/availability.ts), not per request.
+      request.log.debug({ err: error }, 'answered 503: PostgreSQL is unavailable');
+      return sendUnavailable(request, reply, 'The database is unavailable; try again shortly');
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

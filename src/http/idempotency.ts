@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { encryptionContexts } from '../crypto/contexts.js';
+import { isDatabaseUnavailable, retryWhileUnavailable } from '../db/availability.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -60,7 +61,9 @@ export function registerIdempotency(app: FastifyInstance, ctx: ServiceContext): 
     const body =
       typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : undefined;
     if (reply.statusCode >= 500 || body === undefined) {
-      await releaseIdempotencyKey(ctx.db, claim.clientId, claim.key);
+      await releaseIdempotencyKey(ctx.db, claim.clientId, claim.key).catch((error: unknown) =>
+        releaseWhenBack(request, ctx, claim, error),
+      );
       return payload;
     }
     const headers = Object.fromEntries(
@@ -75,9 +78,29 @@ export function registerIdempotency(app: FastifyInstance, ctx: ServiceContext): 
       // A stored answer can hold whatever the route answered with, so it is encrypted like personal data.
       body: ctx.cipher.encrypt(body, encryptionContexts.idempotencyBody(claim.clientId, claim.key)),
       completedAt: ctx.clock(),
-    });
+    }).catch((error: unknown) => releaseWhenBack(request, ctx, claim, error));
     return payload;
   });
+}
+
+/**
+ * PostgreSQL went away while the request ran, so its key could be neither released nor
+ * completed: the answer goes now, and the key is released once the database is back. A retry
+ * after the outage then runs the request again (a push of the same content changes nothing)
+ * instead of meeting 409 until the claim goes stale. Any other error is the request's.
+ */
+function releaseWhenBack(
+  request: FastifyRequest,
+  ctx: ServiceContext,
+  claim: { clientId: string; key: string },
+  error: unknown,
+): void {
+  if (!isDatabaseUnavailable(error)) throw error;
+  retryWhileUnavailable(() => releaseIdempotencyKey(ctx.db, claim.clientId, claim.key), {
+    maxWaitMs: CLAIM_TTL_MS,
+  }).catch((err: unknown) =>
+    request.log.warn({ err }, 'an Idempotency-Key stays claimed until it goes stale (a minute)'),
+  );
 }
 
 function replay(

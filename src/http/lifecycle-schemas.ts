@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SIGNATURE_ROLES } from '../domain/codes.js';
 import { OVERDUE_CODES } from '../domain/lifecycle/deadlines.js';
-import { LIFECYCLE_STATES } from '../domain/lifecycle/lifecycle.js';
+import { PLAN_STATES } from '../domain/lifecycle/lifecycle.js';
 import { signatureSchema } from '../domain/plan.js';
 import { policySchema } from '../domain/policy/policy.js';
 
@@ -40,10 +40,10 @@ export const planStatusSchema = z
   .object({
     id: z.uuid(),
     version: z.number().int(),
-    status: z.enum(LIFECYCLE_STATES),
+    status: z.enum(PLAN_STATES),
     sourceSystem: z.string(),
     unitId: z.string(),
-    dates: z.record(z.string(), z.string()),
+    dates: z.record(z.string(), z.string()).nullable(),
     waitingFor: z.array(
       z.object({
         code: z.string(),
@@ -53,29 +53,33 @@ export const planStatusSchema = z
       }),
     ),
     missingContent: z.array(missingItem),
-    deadlines: z.object({
-      establishBy: date,
-      followUp: z.object({
-        date,
-        source: z.enum(['plan', 'policy']),
-        planDate: date,
-        policyLatest: date,
-        policyCountsFrom: z.enum(['established', 'drawn_up']),
-      }),
-      signaturesDueBy: date.optional(),
-      signOffReminderOn: date.optional(),
-    }),
+    deadlines: z
+      .object({
+        establishBy: date,
+        followUp: z.object({
+          date,
+          source: z.enum(['plan', 'policy']),
+          planDate: date,
+          policyLatest: date,
+          policyCountsFrom: z.enum(['established', 'drawn_up']),
+        }),
+        signaturesDueBy: date.optional(),
+        signOffReminderOn: date.optional(),
+      })
+      .nullable(),
     overdue: z.array(overdueReasonSchema),
     signatures: z.array(recordedSignature),
-    signing: z.object({
-      signedContentHash: z.string(),
-      required: z.array(
-        z.object({ role: z.string(), satisfiedBy: z.enum(['signature', 'refusal']).nullable() }),
-      ),
-      outstanding: z.array(z.string()),
-      complete: z.boolean(),
-      notRequiredRoles: z.array(z.string()),
-    }),
+    signing: z
+      .object({
+        signedContentHash: z.string(),
+        required: z.array(
+          z.object({ role: z.string(), satisfiedBy: z.enum(['signature', 'refusal']).nullable() }),
+        ),
+        outstanding: z.array(z.string()),
+        complete: z.boolean(),
+        notRequiredRoles: z.array(z.string()),
+      })
+      .nullable(),
     submissionDue: z.boolean(),
     submissions: z.array(
       z.object({
@@ -91,6 +95,17 @@ export const planStatusSchema = z
     consents: z.array(consentStatusSchema),
     policy: z.object({ source: z.enum(['unit', 'organisation', 'default']), rules: policySchema }),
     updatedAt: z.iso.datetime(),
+    ended: z
+      .object({ on: date, version: z.number().int() })
+      .nullable()
+      .describe('Set while the plan has ended; a new version reopens it'),
+    holds: z
+      .array(z.object({ id: z.uuid(), createdAt: z.iso.datetime() }))
+      .describe('Legal holds in force (their reasons are not shown)'),
+    contentPruned: z
+      .object({ at: z.iso.datetime(), reason: z.enum(['retention', 'erasure']) })
+      .nullable()
+      .describe("When and why the current version's content was pruned; null while it is held"),
   })
   .meta({ id: 'PlanStatus' });
 
@@ -115,7 +130,7 @@ export const signatureResultSchema = z
     version: z.number().int(),
     signedContentHash: z.string(),
     signature: z.record(z.string(), z.unknown()),
-    status: z.enum(LIFECYCLE_STATES),
+    status: z.enum(PLAN_STATES),
   })
   .meta({ id: 'SignatureResult' });
 

@@ -66,6 +66,20 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Pro
   return reply.code(p.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/** Seconds a client is asked to wait after a 503 for a dependency that is away (a restart takes a few). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** 503 with Retry-After: a dependency is away; the same request may succeed shortly. */
+export function sendUnavailable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  detail: string,
+  errors?: FieldIssue[],
+): FastifyReply {
+  reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  return sendProblem(request, reply, { status: 503, detail, ...(errors && { errors }) });
+}
+
 /** Response schemas of the problems a route can answer with, for the OpenAPI document. */
 export function problemResponses(...statuses: number[]): Record<number, typeof problemSchema> {
   return Object.fromEntries(statuses.map((status) => [status, problemSchema]));

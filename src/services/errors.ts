@@ -1,3 +1,5 @@
+import type { PruneReason } from '../db/schema.js';
+import { stockholmDate } from '../domain/calendar-date.js';
 import type { FieldIssue } from '../domain/field-issue.js';
 
 /**
@@ -6,7 +8,7 @@ import type { FieldIssue } from '../domain/field-issue.js';
  */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 422,
     readonly title: string,
     detail: string,
     readonly issues: FieldIssue[] = [],
@@ -33,3 +35,17 @@ export const conflict = (detail: string) => new DomainError(409, 'Conflict', det
 export const unauthorized = (detail: string) => new DomainError(401, 'Unauthorized', detail);
 
 export const forbidden = (detail: string) => new DomainError(403, 'Forbidden', detail);
+
+const PRUNE_REASONS: Record<PruneReason, string> = {
+  retention: "its retention period under the organisation's policy ended",
+  erasure: 'the controller ordered its erasure',
+};
+
+/** Content that was held once and pruned since: 410, naming the date (Stockholm) and why. */
+export class ContentPruned extends DomainError {
+  readonly code = 'content-pruned';
+
+  constructor(what: string, prunedAt: Date, reason: PruneReason) {
+    super(410, 'Gone', `${what} was pruned on ${stockholmDate(prunedAt)}: ${PRUNE_REASONS[reason]}`);
+  }
+}

@@ -19,10 +19,11 @@ import type { Law } from '../domain/codes.js';
 import { assessPlan, type PlanAssessment } from '../domain/lifecycle/assess.js';
 import { type OverdueReason, overdueChanges } from '../domain/lifecycle/deadlines.js';
 import {
-  LIFECYCLE_STATES,
   type LifecycleInput,
   type LifecycleState,
   lifecycleTransitions,
+  PLAN_STATES,
+  type PlanState,
 } from '../domain/lifecycle/lifecycle.js';
 import {
   documentSignaturesToRecord,
@@ -33,6 +34,7 @@ import type { Plan } from '../domain/plan.js';
 import { signedContentHash } from '../domain/plan-hashes.js';
 import { type ResolvedPolicy, resolvePolicy } from '../domain/policy/resolve.js';
 import type { ServiceContext } from './context.js';
+import { ContentPruned } from './errors.js';
 import { openSignature, sealSignature } from './personal-fields.js';
 
 /** The version the lifecycle is derived from. */
@@ -133,7 +135,7 @@ export async function advanceLifecycle(
   pending: PendingWrites,
   params: {
     row: Pick<PlanRow, 'id' | 'organisation' | 'source_system'>;
-    previous: LifecycleState | undefined;
+    previous: PlanState | undefined;
     current: CurrentVersion;
     by: Actor;
     now: Date;
@@ -266,13 +268,13 @@ export async function currentVersion(
   return decodeVersion(ctx, row.id, stored);
 }
 
-/** A stored version with its document decoded. */
+/** A stored version with its document decoded; a pruned one is ContentPruned (410). */
 export function decodeVersion(
   ctx: ServiceContext,
   planId: string,
-  stored: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'>,
+  stored: HeldOrPruned & Pick<PlanVersionRow, 'content_hash'>,
 ): CurrentVersion {
-  const plan = ctx.codec.decode(stored.document, { planId, version: stored.version });
+  const plan = decodeDocument(ctx, planId, stored);
   return {
     version: stored.version,
     plan,
@@ -281,9 +283,23 @@ export function decodeVersion(
   };
 }
 
-/** The state stored on the plan row, as a lifecycle state (rows written before the lifecycle say draft…communicated). */
-export function storedState(status: string): LifecycleState {
-  return (LIFECYCLE_STATES as readonly string[]).includes(status) ? (status as LifecycleState) : 'draft';
+type HeldOrPruned = Pick<PlanVersionRow, 'version' | 'document' | 'pruned_at' | 'prune_reason'>;
+
+/** The canonical plan of a stored version; ContentPruned (410) once its content is gone. */
+export function decodeDocument(ctx: ServiceContext, planId: string, stored: HeldOrPruned): Plan {
+  if (stored.document === null) {
+    throw new ContentPruned(
+      `The content of version ${stored.version} of the plan`,
+      stored.pruned_at ?? new Date(0),
+      stored.prune_reason ?? 'retention',
+    );
+  }
+  return ctx.codec.decode(stored.document, { planId, version: stored.version });
+}
+
+/** The state stored on the plan row (rows written before the lifecycle say draft…communicated). */
+export function storedState(status: string): PlanState {
+  return (PLAN_STATES as readonly string[]).includes(status) ? (status as PlanState) : 'draft';
 }
 
 /**

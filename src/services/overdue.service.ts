@@ -2,7 +2,7 @@ import { withPendingWrites } from '../db/pending-writes.js';
 import { listOverduePlans, lockNextPlans } from '../db/repositories/lifecycle.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { OverdueCode } from '../domain/lifecycle/deadlines.js';
-import type { LifecycleState } from '../domain/lifecycle/lifecycle.js';
+import type { PlanState } from '../domain/lifecycle/lifecycle.js';
 import type { Caller, ServiceContext } from './context.js';
 import { reassessPlan, SYSTEM_ACTOR, storedState } from './lifecycle.service.js';
 
@@ -55,7 +55,7 @@ export interface OverdueUnit {
     id: string;
     sourceSystem: string;
     sourcePlanId: string;
-    status: LifecycleState;
+    status: PlanState;
     version: number;
     reasons: { code: OverdueCode; dueOn: string; overdueSince: string }[];
   }[];

@@ -3,8 +3,9 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { RecordedSignature } from '../domain/lifecycle/signatures.js';
 
 /**
- * Names, refusal reasons, deviation texts and consent wordings are personal data: they are
- * stored encrypted (text form), bound to their plan, and opened only on the way out.
+ * Names, refusal reasons, deviation texts, consent wordings and the reasons given for ending or
+ * holding a plan are personal data: they are stored encrypted (text form), bound to their
+ * plan, and opened only on the way out.
  */
 export function sealSignature<S extends RecordedSignature>(cipher: FieldCipher, planId: string, s: S): S {
   return s.signed
@@ -18,6 +19,13 @@ export function openSignature<S extends RecordedSignature>(cipher: FieldCipher, 
     : { ...s, reason: cipher.decryptText(s.reason, encryptionContexts.signatureReason(planId)) };
 }
 
+/** What a pruned signature keeps of its name (signed) or refusal reason: the empty text, sealed. */
+export const sealPrunedSignatureText = (cipher: FieldCipher, planId: string, signed: boolean): string =>
+  cipher.encryptText(
+    '',
+    signed ? encryptionContexts.signatureName(planId) : encryptionContexts.signatureReason(planId),
+  );
+
 export const sealDeviationText = (cipher: FieldCipher, planId: string, text: string): string =>
   cipher.encryptText(text, encryptionContexts.deviationText(planId));
 
@@ -29,3 +37,9 @@ export const sealConsentCovers = (cipher: FieldCipher, planId: string, covers: s
 
 export const openConsentCovers = (cipher: FieldCipher, planId: string, covers: string): string =>
   cipher.decryptText(covers, encryptionContexts.consentCovers(planId));
+
+export const sealPlanEndReason = (cipher: FieldCipher, planId: string, reason: string): string =>
+  cipher.encryptText(reason, encryptionContexts.planEndReason(planId));
+
+export const sealLegalHoldReason = (cipher: FieldCipher, planId: string, reason: string): string =>
+  cipher.encryptText(reason, encryptionContexts.legalHoldReason(planId));

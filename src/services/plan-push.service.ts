@@ -3,6 +3,7 @@ import { StatementRefused, type Tx, WRITES_ONLY } from '../db/database.js';
 import { PendingWrites, withPendingWrites } from '../db/pending-writes.js';
 import { type AuditDraft, auditInsert } from '../db/repositories/audit.repository.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import { closePlanEnd } from '../db/repositories/plan-ends.repository.js';
 import {
   isPlanSourceKeyConflict,
   type PushReads,
@@ -126,6 +127,8 @@ async function storeVersion(
   const existing = found?.row ?? newPlanRow(input, now);
   const isNew = found === undefined;
   const version = existing.current_version + 1;
+  // A new version reopens an ended plan; the end stays on record.
+  if (existing.status === 'ended') await closePlanEnd(trx, existing.id, version, now);
   pending.add(
     planVersionInsert({
       planId: existing.id,

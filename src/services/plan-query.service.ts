@@ -1,3 +1,7 @@
+import type { Executor } from '../db/database.js';
+import { listLegalHolds } from '../db/repositories/legal-holds.repository.js';
+import { readLifecycleRecords } from '../db/repositories/lifecycle.repository.js';
+import { findPlanEnd } from '../db/repositories/plan-ends.repository.js';
 import {
   findPlan,
   findPlanVersion,
@@ -5,16 +9,24 @@ import {
   listPlanVersions,
   type VersionSummaryRow,
 } from '../db/repositories/plans.repository.js';
-import type { PlanRow } from '../db/schema.js';
+import type { PlanRow, PlanVersionRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
+import type { Law } from '../domain/codes.js';
 import type { Plan } from '../domain/plan.js';
+import { resolvePolicy } from '../domain/policy/resolve.js';
 import type { Caller, ServiceContext } from './context.js';
 import { notFound } from './errors.js';
-import { currentVersion, loadLifecycle } from './lifecycle.service.js';
+import { decodeDocument, decodeVersion, loadLifecycle } from './lifecycle.service.js';
 import { decodeCursor, encodeCursor } from './list-cursor.js';
 import { personIndex } from './plan-content.js';
 import { readConsentRecords } from './plan-records.service.js';
-import { assemblePlanStatus, derivePlanStatus, type PlanStatusView } from './plan-status.js';
+import {
+  assemblePlanStatus,
+  derivePlanStatus,
+  type PlanProtection,
+  type PlanStatusView,
+  prunedPlanStatus,
+} from './plan-status.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,7 +58,7 @@ export async function getPlanVersion(
   const wanted = version ?? row.current_version;
   const stored = await findPlanVersion(ctx.db, row.id, wanted);
   if (!stored) throw notFound(`Version ${wanted} of the plan`);
-  const plan = ctx.codec.decode(stored.document, { planId: row.id, version: wanted });
+  const plan = decodeDocument(ctx, row.id, stored);
   return {
     id: row.id,
     version: wanted,
@@ -80,10 +92,37 @@ export async function getPlanStatus(
     .execute(async (trx) => {
       const row = await findPlan(trx, caller.organisation, id);
       if (!row) throw notFound('The plan');
-      const current = await currentVersion(trx, ctx, row);
+      const stored = await findPlanVersion(trx, row.id, row.current_version);
+      if (!stored) throw new Error('the current version of a plan is missing');
+      const protection = await readProtection(trx, row, stored);
+      if (stored.document === null) {
+        const records = await readLifecycleRecords(trx, row, row.unit_id);
+        const resolved = resolvePolicy({ ...records.policies, law: row.law as Law });
+        return prunedPlanStatus(row, { resolved, submissions: records.submissions }, protection);
+      }
+      const current = decodeVersion(ctx, row.id, stored);
       const loaded = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
-      return assemblePlanStatus(row, current, loaded, await readConsentRecords(trx, ctx, row.id));
+      const consents = await readConsentRecords(trx, ctx, row.id);
+      return assemblePlanStatus(row, current, loaded, consents, protection);
     });
+}
+
+/** The plan's end, holds and whether its current version's content is held. */
+async function readProtection(
+  db: Executor,
+  row: PlanRow,
+  stored: Pick<PlanVersionRow, 'pruned_at' | 'prune_reason'>,
+): Promise<PlanProtection> {
+  const end = row.status === 'ended' ? await findPlanEnd(db, row.id) : undefined;
+  const holds = await listLegalHolds(db, row.id);
+  return {
+    ended: end ? { on: end.endedOn, version: end.version } : null,
+    holds: holds.map((hold) => ({ id: hold.id, createdAt: hold.createdAt.toISOString() })),
+    contentPruned:
+      stored.pruned_at && stored.prune_reason
+        ? { at: stored.pruned_at.toISOString(), reason: stored.prune_reason }
+        : null,
+  };
 }
 
 export interface PlanListFilter {

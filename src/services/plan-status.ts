@@ -1,12 +1,13 @@
-import type { PlanRow } from '../db/schema.js';
+import type { SubmissionRow } from '../db/lifecycle-schema.js';
+import type { PlanRow, PruneReason } from '../db/schema.js';
 import { type ConsentRecord, type ConsentStatus, mergeConsents } from '../domain/lifecycle/consents.js';
 import type { MissingContentItem } from '../domain/lifecycle/content-items.js';
 import type { Deadlines, OverdueReason } from '../domain/lifecycle/deadlines.js';
-import type { Blocker, Lifecycle, LifecycleState } from '../domain/lifecycle/lifecycle.js';
+import type { Blocker, Lifecycle, PlanState } from '../domain/lifecycle/lifecycle.js';
 import type { Plan, Signature } from '../domain/plan.js';
 import type { Policy } from '../domain/policy/policy.js';
-import type { PolicySource } from '../domain/policy/resolve.js';
-import type { CurrentVersion, LoadedLifecycle } from './lifecycle.service.js';
+import type { PolicySource, ResolvedPolicy } from '../domain/policy/resolve.js';
+import { type CurrentVersion, type LoadedLifecycle, storedState } from './lifecycle.service.js';
 
 /** States derivable from a version's own dates; a superseded version is only as far as these say. */
 export const PLAN_STATUSES = ['draft', 'established', 'communicated'] as const;
@@ -28,19 +29,32 @@ export type SignatureView = Signature & {
   recordedAt: string;
 };
 
-export interface PlanStatusView {
+/** What data protection adds to a plan's status: its end, its holds, and whether its content is held. */
+export interface PlanProtection {
+  /** Set while the plan has ended; a new version reopens it. */
+  ended: { on: string; version: number } | null;
+  /** Legal holds in force: ids and dates, never their reasons. */
+  holds: { id: string; createdAt: string }[];
+  /** When and why the current version's content was pruned; null while it is held. */
+  contentPruned: { at: string; reason: PruneReason } | null;
+}
+
+export interface PlanStatusView extends PlanProtection {
   id: string;
   version: number;
-  status: LifecycleState;
+  status: PlanState;
   sourceSystem: string;
   unitId: string;
-  dates: Plan['dates'];
+  /** Null once the current version's content is pruned. */
+  dates: Plan['dates'] | null;
   waitingFor: Blocker[];
   missingContent: MissingContentItem[];
-  deadlines: Deadlines;
+  /** Null once the current version's content is pruned: nothing is left to count from. */
+  deadlines: Deadlines | null;
   overdue: OverdueReason[];
   /** Every signature recorded for the plan, every version; earlier versions keep theirs. */
   signatures: SignatureView[];
+  /** Null once the current version's content is pruned. */
   signing: {
     signedContentHash: string;
     required: { role: string; satisfiedBy: 'signature' | 'refusal' | null }[];
@@ -48,7 +62,7 @@ export interface PlanStatusView {
     complete: boolean;
     /** Roles that signed this round without being required: shown, not counted. */
     notRequiredRoles: string[];
-  };
+  } | null;
   submissionDue: boolean;
   submissions: {
     id: string;
@@ -74,20 +88,24 @@ export function assemblePlanStatus(
   current: CurrentVersion,
   loaded: LoadedLifecycle,
   consentRecords: readonly ConsentRecord[],
+  protection: PlanProtection,
 ): PlanStatusView {
   const { lifecycle, deadlines, overdue } = loaded.assessment;
   const round = lifecycle.signatures;
+  const ended = protection.ended !== null;
   return {
+    ...protection,
     id: row.id,
     version: current.version,
-    status: lifecycle.state,
+    // An ended plan's deadlines no longer run: nothing about it is overdue.
+    status: ended ? 'ended' : lifecycle.state,
     sourceSystem: row.source_system,
     unitId: row.unit_id,
     dates: current.plan.dates,
     waitingFor: lifecycle.waitingFor,
     missingContent: lifecycle.missingContent,
     deadlines,
-    overdue,
+    overdue: ended ? [] : overdue,
     signatures: loaded.signatures.map(({ recordedAt, ...signature }) => ({
       ...signature,
       current: signature.signedContentHash === round.signedContentHash,
@@ -101,17 +119,54 @@ export function assemblePlanStatus(
       notRequiredRoles: [...new Set(round.notRequired.map((s) => s.role))],
     },
     submissionDue: lifecycle.submissionDue,
-    submissions: loaded.submissions.map((s) => ({
-      id: s.id,
-      version: s.version,
-      status: s.status,
-      createdAt: s.created_at.toISOString(),
-      deliveredAt: s.delivered_at?.toISOString() ?? null,
-      acknowledgedAt: s.acknowledged_at?.toISOString() ?? null,
-    })),
+    submissions: loaded.submissions.map(submissionView),
     plannerNotification: lifecycle.plannerNotification,
     consents: mergeConsents(current.plan.consents, consentRecords),
     policy: { source: loaded.resolved.source, rules: loaded.resolved.policy },
     updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/**
+ * The status of a plan whose current version's content was pruned: what its metadata still
+ * says (state, unit, submissions and receipts, its end, its holds), and nothing derived from
+ * the content that is gone.
+ */
+export function prunedPlanStatus(
+  row: PlanRow,
+  records: { resolved: ResolvedPolicy; submissions: readonly SubmissionRow[] },
+  protection: PlanProtection,
+): PlanStatusView {
+  return {
+    ...protection,
+    id: row.id,
+    version: row.current_version,
+    status: storedState(row.status),
+    sourceSystem: row.source_system,
+    unitId: row.unit_id,
+    dates: null,
+    waitingFor: [],
+    missingContent: [],
+    deadlines: null,
+    overdue: [],
+    signatures: [],
+    signing: null,
+    submissionDue: false,
+    submissions: records.submissions.map(submissionView),
+    plannerNotification: 'not_required',
+    consents: [],
+    policy: { source: records.resolved.source, rules: records.resolved.policy },
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function submissionView(s: SubmissionRow): PlanStatusView['submissions'][number] {
+  return {
+    id: s.id,
+    version: s.version,
+    status: s.status,
+    createdAt: s.created_at.toISOString(),
+    deliveredAt: s.delivered_at?.toISOString() ?? null,
+    acknowledgedAt: s.acknowledged_at?.toISOString() ?? null,
   };
 }

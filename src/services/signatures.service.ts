@@ -1,7 +1,7 @@
 import { withPendingWrites } from '../db/pending-writes.js';
 import { insertSignatures, lockOwnPlan } from '../db/repositories/lifecycle.repository.js';
 import { settlePlan } from '../delivery/submissions/dispatch-effects.js';
-import type { LifecycleState } from '../domain/lifecycle/lifecycle.js';
+import type { PlanState } from '../domain/lifecycle/lifecycle.js';
 import { recordSignature } from '../domain/lifecycle/signatures.js';
 import type { Signature } from '../domain/plan.js';
 import type { Caller, ServiceContext } from './context.js';
@@ -19,7 +19,7 @@ export interface SignatureResult {
   signedContentHash: string;
   signature: Signature;
   /** The plan's lifecycle state after the signature. */
-  status: LifecycleState;
+  status: PlanState;
 }
 
 /**

@@ -51,7 +51,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 async function prepare(databaseUrl: string): Promise<void> {
-  const db = createDatabase(databaseUrl, 1);
+  const db = createDatabase(databaseUrl, { maxConnections: 1 });
   try {
     await migrateToLatest(db);
     // Tests take organisation codes from here, so parallel test files never share one.

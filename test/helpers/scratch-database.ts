@@ -22,7 +22,7 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   const url = new URL(runUrl);
   url.pathname = `/${name}`;
   await admin(runUrl, `create database "${name}"`);
-  const db = createDatabase(url.toString(), 1);
+  const db = createDatabase(url.toString(), { maxConnections: 1 });
   try {
     await migrateToLatest(db);
     await sql`create sequence test_organisation_seq start with 1000 maxvalue 9999`.execute(db);
@@ -33,7 +33,7 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
     url: url.toString(),
     name,
     drop: async () => {
-      const runDb = createDatabase(runUrl.toString(), 1);
+      const runDb = createDatabase(runUrl.toString(), { maxConnections: 1 });
       try {
         await dropDatabaseWhenIdle(runDb, name);
       } finally {

@@ -21,7 +21,11 @@ describe('operations endpoints', () => {
     try {
       const ready = await down.app.inject({ url: '/ready' });
       expect(ready.statusCode).toBe(503);
-      expect(ready.json().errors).toEqual([{ path: '/redis', message: 'is not reachable' }]);
+      expect(ready.json()).toMatchObject({
+        detail: 'Not reachable: Redis',
+        errors: [{ path: '/redis', message: 'Redis is not reachable' }],
+      });
+      expect(ready.headers['retry-after']).toBe('5');
     } finally {
       await down.close();
     }

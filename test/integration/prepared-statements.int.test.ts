@@ -79,4 +79,18 @@ describe('prepared statements', () => {
       expect(await preparedHere(trx)).not.toContain(beyond);
     });
   });
+
+  it('with DATABASE_PREPARED_STATEMENTS=false sends even a marked text unnamed', async () => {
+    const unprepared = await createTestApp({ env: { DATABASE_PREPARED_STATEMENTS: 'false' } });
+    try {
+      const marked = preparedStatement('select $1::int + 3 as n /* marked, pooler */');
+      await unprepared.deps.db.transaction().execute(async (trx) => {
+        const { rows } = await trx.executeQuery<{ n: number }>(CompiledQuery.raw(marked, [1]));
+        expect(rows[0]?.n).toBe(4);
+        expect(await preparedHere(trx)).toEqual([]);
+      });
+    } finally {
+      await unprepared.close();
+    }
+  });
 });

@@ -24,7 +24,7 @@ export async function clientsCommand(args: string[]): Promise<number> {
   const scopes = parseScopes(values.scopes);
 
   const config = loadConfig();
-  const db = createDatabase(config.databaseUrl, 1);
+  const db = createDatabase(config.databaseUrl, { ...config.database, maxConnections: 1 });
   try {
     const cipher = createFieldCipher(config.encryption);
     const codec = encryptedPlanDocumentCodec(cipher);

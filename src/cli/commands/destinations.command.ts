@@ -35,7 +35,7 @@ export async function destinationsCommand(args: string[]): Promise<number> {
   }
 
   const config = loadConfig();
-  const db = createDatabase(config.databaseUrl, 1);
+  const db = createDatabase(config.databaseUrl, { ...config.database, maxConnections: 1 });
   try {
     const cipher = createFieldCipher(config.encryption);
     const ctx = {

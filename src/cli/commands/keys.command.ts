@@ -2,6 +2,7 @@ import { loadConfig } from '../../config.js';
 import { createFieldCipher } from '../../crypto/field-cipher.js';
 import { countValuesByKey, rotateKeys } from '../../crypto/rotation.js';
 import { createDatabase } from '../../db/database.js';
+import { createLogger } from '../../logger.js';
 import { UsageError } from '../usage-error.js';
 
 const USAGE = 'usage: planbrygga keys status | planbrygga keys rotate [--batch-size N]';
@@ -16,7 +17,12 @@ export async function keysCommand(args: string[]): Promise<number> {
   if (sub !== 'status' && sub !== 'rotate') throw new UsageError(USAGE);
   const batchSize = parseBatchSize(rest);
   const config = loadConfig();
-  const db = createDatabase(config.databaseUrl, 1);
+  const db = createDatabase(config.databaseUrl, {
+    ...config.database,
+    maxConnections: 1,
+    // Standard output carries the command's answer; an outage is noted on standard error.
+    logger: createLogger(config.logLevel, process.stderr),
+  });
   try {
     if (sub === 'rotate') {
       const cipher = createFieldCipher(config.encryption);

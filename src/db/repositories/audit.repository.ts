@@ -47,6 +47,11 @@ export function auditInsert(entry: NewAuditEntry): Write {
   return insertAuditRows([auditRow(entry)]);
 }
 
+/** The insert of several entries; undefined for none. */
+export function auditInserts(entries: readonly NewAuditEntry[]): Write | undefined {
+  return insertAuditRows(entries.map(auditRow));
+}
+
 function auditRow(entry: NewAuditEntry): Row {
   return {
     at: entry.at,

@@ -27,10 +27,14 @@ export async function lockOwnPlan(trx: Tx, organisation: string, id: string): Pr
 
 /**
  * The next plans after `afterId`, locked; plans another transaction holds (a push, another
- * scanner) are skipped, since whoever holds them evaluates them.
+ * scanner) are skipped, since whoever holds them evaluates them. Ended plans have no deadlines.
  */
 export async function lockNextPlans(trx: Tx, afterId: string | undefined, limit: number): Promise<PlanRow[]> {
-  let query = trx.selectFrom('plans').selectAll().where('current_version', '>', 0);
+  let query = trx
+    .selectFrom('plans')
+    .selectAll()
+    .where('current_version', '>', 0)
+    .where('status', '<>', 'ended');
   if (afterId !== undefined) query = query.where('id', '>', afterId);
   return query.orderBy('id').limit(limit).forUpdate().skipLocked().execute();
 }

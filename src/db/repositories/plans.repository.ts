@@ -206,13 +206,13 @@ export async function findPlanVersion(
 
 export type VersionSummaryRow = Pick<
   PlanVersionRow,
-  'version' | 'content_hash' | 'source_system' | 'created_at'
+  'version' | 'content_hash' | 'source_system' | 'created_at' | 'pruned_at' | 'prune_reason'
 >;
 
 export async function listPlanVersions(db: Executor, planId: string): Promise<VersionSummaryRow[]> {
   return db
     .selectFrom('plan_versions')
-    .select(['version', 'content_hash', 'source_system', 'created_at'])
+    .select(['version', 'content_hash', 'source_system', 'created_at', 'pruned_at', 'prune_reason'])
     .where('plan_id', '=', planId)
     .orderBy('version', 'asc')
     .execute();

@@ -88,7 +88,7 @@ export function policiesOfUnit(
   };
 }
 
-/** Ids of the organisation's plans a policy change may affect (one unit's, or all). */
+/** Ids of the organisation's plans a policy change may affect (one unit's, or all); ended ones stay as they ended. */
 export async function listPlanIdsUnder(
   db: Executor,
   organisation: string,
@@ -98,7 +98,8 @@ export async function listPlanIdsUnder(
     .selectFrom('plans')
     .select('id')
     .where('organisation', '=', organisation)
-    .where('current_version', '>', 0);
+    .where('current_version', '>', 0)
+    .where('status', '<>', 'ended');
   if (unitId !== null) query = query.where('unit_id', '=', unitId);
   const rows = await query.orderBy('id').execute();
   return rows.map((row) => row.id);

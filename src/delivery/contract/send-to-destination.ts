@@ -1,5 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
-import { recordDeliveryAttempt, startDelivery } from '../deliveries/deliveries.repository.js';
+import { retryWhileUnavailable } from '../../db/availability.js';
+import {
+  type DeliveryAttempt,
+  recordDeliveryAttempt,
+  startDelivery,
+} from '../deliveries/deliveries.repository.js';
 import {
   type DestinationSecretCodec,
   type DestinationWithSecret,
@@ -14,6 +19,9 @@ export interface SendDependencies extends DeliveryDependencies {
   secrets: DestinationSecretCodec;
   timeoutMs: number;
 }
+
+/** How long a sent delivery's record waits for PostgreSQL to come back (a restart or failover takes seconds). */
+const RECORD_WAIT_MS = 60_000;
 
 /** What one job sends to one destination. */
 export interface OutboundMessage {
@@ -87,16 +95,17 @@ export async function sendToDestination(
       : outcome.kind === 'failed' || lastAttempt
         ? 'failed'
         : 'pending';
-  await recordDeliveryAttempt(
-    deps.db,
-    context.jobId,
-    {
-      status,
-      statusCode: outcome.status,
-      error: outcome.kind === 'delivered' ? null : outcome.reason,
-    },
-    deps.clock(),
-  );
+  const attempt: DeliveryAttempt = {
+    status,
+    statusCode: outcome.status,
+    error: outcome.kind === 'delivered' ? null : outcome.reason,
+  };
+  const at = deps.clock();
+  // The receiver has it now: an outage of PostgreSQL must not make a rerun send it again.
+  await retryWhileUnavailable(() => recordDeliveryAttempt(deps.db, context.jobId, attempt, at), {
+    maxWaitMs: RECORD_WAIT_MS,
+    signal: context.signal,
+  });
   throwUnlessDelivered(outcome);
 }
 

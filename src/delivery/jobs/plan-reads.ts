@@ -27,5 +27,8 @@ export function storedVersion(
   stored: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined,
 ): CurrentVersion {
   if (!stored) throw new UnrecoverableError('the plan version no longer exists');
-  return decodeVersion(ctx, planId, stored);
+  // Retention never prunes a version with a delivery under way; an erased one is gone for good.
+  const { document } = stored;
+  if (document === null) throw new UnrecoverableError("the plan version's content was pruned");
+  return decodeVersion(ctx, planId, { ...stored, document, pruned_at: null, prune_reason: null });
 }

@@ -40,7 +40,8 @@ async function outstandingSignOff(
   data: SignOffPayload,
 ): Promise<{ unitId: string; dueBy: string | undefined } | undefined> {
   const row = await ctx.db.selectFrom('plans').selectAll().where('id', '=', data.planId).executeTakeFirst();
-  if (!row || row.current_version !== data.version) return undefined;
+  // An ended plan's follow-ups stop.
+  if (!row || row.current_version !== data.version || row.status === 'ended') return undefined;
   const current = await currentVersion(ctx.db, ctx, row);
   const { assessment } = await loadLifecycle(ctx.db, ctx, row, current, stockholmDate(ctx.clock()));
   const { lifecycle, deadlines } = assessment;

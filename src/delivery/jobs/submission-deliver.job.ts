@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { isDatabaseUnavailable } from '../../db/availability.js';
 import type { CurrentVersion } from '../../services/lifecycle.service.js';
 import { renderForSystem } from '../contract/outbound-body.js';
 import { usableDestination } from '../contract/send-to-destination.js';
@@ -45,6 +46,8 @@ export function submissionDeliverJob({ ctx, secrets, deliver }: JobTools) {
   };
 }
 
+/** A job that failed because PostgreSQL is away runs again without spending its attempt (workers.ts). */
 function isFinalAttempt(error: unknown, context: JobContext): boolean {
+  if (isDatabaseUnavailable(error)) return false;
   return error instanceof UnrecoverableError || context.attemptsMade + 1 >= context.maxAttempts;
 }

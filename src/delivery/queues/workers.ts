@@ -1,4 +1,5 @@
-import { type Job as BullJob, UnrecoverableError, Worker } from 'bullmq';
+import { type Job as BullJob, DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import { isDatabaseUnavailable } from '../../db/availability.js';
 import type { Logger } from '../../logger.js';
 import { type BackoffStrategyOptions, createBackoffStrategy } from '../contract/backoff.js';
 import { type JobHandlers, parseJob, QUEUE_NAMES, type QueueName, queueOf, runJob } from './catalogue.js';
@@ -55,17 +56,21 @@ export function createWorkers(options: WorkersOptions): Workers {
   const shutdown = new AbortController();
   const settings = { backoffStrategy: createBackoffStrategy({ ...DEFAULT_BACKOFF, ...options.backoff }) };
   const workers = (options.queues ?? QUEUE_NAMES).map((queueName) => {
-    const worker = new Worker(queueName, (job) => processJob(queueName, job, options, shutdown.signal), {
-      connection: { ...redisOptions(options.redisUrl), retryStrategy: reconnectDelay },
-      prefix: bullPrefix(options.keyPrefix),
-      concurrency: options.concurrency?.[queueName] ?? DEFAULT_CONCURRENCY[queueName],
-      settings,
-      // A worker killed mid-job (SIGKILL, OOM) leaves its job stalled; another worker takes it
-      // over. Only a job that stalls again and again is failed, visibly.
-      maxStalledCount: 3,
-      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
-    });
+    const worker = new Worker(
+      queueName,
+      (job, token) => processJob(queueName, job, token, options, shutdown.signal),
+      {
+        connection: { ...redisOptions(options.redisUrl), retryStrategy: reconnectDelay },
+        prefix: bullPrefix(options.keyPrefix),
+        concurrency: options.concurrency?.[queueName] ?? DEFAULT_CONCURRENCY[queueName],
+        settings,
+        // A worker killed mid-job (SIGKILL, OOM) leaves its job stalled; another worker takes it
+        // over. Only a job that stalls again and again is failed, visibly.
+        maxStalledCount: 3,
+        ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+        ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+      },
+    );
     worker.on('failed', (job, error) => {
       if (!job) return;
       const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -99,9 +104,19 @@ export function createWorkers(options: WorkersOptions): Workers {
   };
 }
 
+/**
+ * How long a job that found PostgreSQL away waits before it runs again: 1 to 3 s, spread so the
+ * jobs of one outage do not all return at once, and short so work resumes within seconds of
+ * the database's return.
+ */
+export function databaseRetryDelay(random: () => number): number {
+  return 1_000 + Math.floor(random() * 2_000);
+}
+
 async function processJob(
   queueName: QueueName,
   job: BullJob,
+  token: string | undefined,
   { handlers, logger }: WorkersOptions,
   signal: AbortSignal,
 ): Promise<void> {
@@ -110,13 +125,23 @@ async function processJob(
     throw new UnrecoverableError(`job ${parsed.name} does not belong on queue ${queueName}`);
   }
   const started = Date.now();
-  await runJob(handlers, parsed, {
-    jobId: job.id ?? '',
-    attemptsMade: job.attemptsMade,
-    maxAttempts: job.opts.attempts ?? DEFAULT_JOB_OPTIONS.attempts,
-    signal,
-    logger: logger.child({ jobId: job.id, job: job.name, requestId: requestIdOf(job) }),
-  });
+  try {
+    await runJob(handlers, parsed, {
+      jobId: job.id ?? '',
+      attemptsMade: job.attemptsMade,
+      maxAttempts: job.opts.attempts ?? DEFAULT_JOB_OPTIONS.attempts,
+      signal,
+      logger: logger.child({ jobId: job.id, job: job.name, requestId: requestIdOf(job) }),
+    });
+  } catch (error) {
+    if (!isDatabaseUnavailable(error) || token === undefined) throw error;
+    // PostgreSQL is away (its outage is logged once, by the pool): the job runs again in a few
+    // seconds without spending an attempt, so however long the outage, it is never failed for it.
+    const delayMs = databaseRetryDelay(Math.random);
+    logger.debug({ jobId: job.id, job: job.name, delayMs }, 'PostgreSQL is away; the job waits');
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
+  }
   logger.debug({ jobId: job.id, job: job.name, ms: Date.now() - started }, 'job done');
 }
 

@@ -241,6 +241,8 @@ export async function settlePlan(
   by: Actor,
   known: { current?: CurrentVersion; known?: KnownLifecycle } = {},
 ): Promise<PlanRow> {
+  // An ended plan stays ended whatever happens to its deliveries: only a new version reopens it.
+  if (row.status === 'ended') return row;
   const { row: updated, changes, snapshot } = await reassessPlan(trx, ctx, pending, row, by, known);
   pending.appendChanges(changes);
   await dispatchAfterChanges(trx, ctx, pending, {

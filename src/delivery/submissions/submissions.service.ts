@@ -76,6 +76,7 @@ export async function submitPlan(
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockOwnPlan(trx, caller.organisation, planId);
     if (!row || row.current_version === 0) throw notFound('The plan');
+    if (row.status === 'ended') throw conflict('The plan has ended; a new version reopens it');
     const snapshot = await loadSnapshot(trx, ctx, row);
     const refusal = submissionRefusal(snapshot.assessment.lifecycle);
     if (refusal) throw refusal;

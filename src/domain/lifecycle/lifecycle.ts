@@ -23,6 +23,13 @@ export const LIFECYCLE_STATES = [
 ] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
+/**
+ * What a plan row can say: its derived lifecycle state, or `ended` (the intervention ended,
+ * insatsen avslutad) until a new version reopens it.
+ */
+export const PLAN_STATES = [...LIFECYCLE_STATES, 'ended'] as const;
+export type PlanState = (typeof PLAN_STATES)[number];
+
 /** A submission (avgivande) to the case officer, bound to the full content hash of the version sent. */
 export interface SubmissionRecord {
   id: string;
@@ -142,8 +149,8 @@ export function deriveLifecycle(input: LifecycleInput): Lifecycle {
 }
 
 export interface Transition {
-  from: LifecycleState;
-  to: LifecycleState;
+  from: PlanState;
+  to: PlanState;
 }
 
 /**
@@ -151,12 +158,11 @@ export interface Transition {
  * recorded step by step (a pushed plan that is established, communicated and signed at once
  * gives three), so the change feed never skips a state. A backward move is one step: a new
  * version after signing (signatures bind to content) or an established plan whose new
- * version lacks content. A new plan starts as a draft (`previous` undefined).
+ * version lacks content. A new plan starts as a draft (`previous` undefined). An ended plan
+ * that a new version reopens moves in one step to the state the version derives.
  */
-export function lifecycleTransitions(
-  previous: LifecycleState | undefined,
-  current: LifecycleState,
-): Transition[] {
+export function lifecycleTransitions(previous: PlanState | undefined, current: LifecycleState): Transition[] {
+  if (previous === 'ended') return [{ from: 'ended', to: current }];
   const from = LIFECYCLE_STATES.indexOf(previous ?? 'draft');
   const to = LIFECYCLE_STATES.indexOf(current);
   if (to < from) return [{ from: LIFECYCLE_STATES[from]!, to: current }];

@@ -40,6 +40,11 @@ export const policySchema = z.strictObject({
   submitWhenCompleteAndSigned: z.boolean(),
   /** Deviations and events are compiled monthly for the kontaktman. */
   monthlyCompilation: z.boolean(),
+  /**
+   * Days a version's content is kept after it is no longer needed (superseded and delivered,
+   * or the plan ended); 0 prunes it at the next run. See retention.service.ts.
+   */
+  contentRetentionDays: z.number().int().min(0).max(3650),
 });
 
 /** A validated policy, as stored (JSON) per organisation or unit. */

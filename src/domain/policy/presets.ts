@@ -2,6 +2,12 @@ import { ROUTINE_000_CONTENT } from '../lifecycle/content-items.js';
 import type { Policy, PresetName } from './policy.js';
 
 /**
+ * Neither routine says how long the hub may keep its transit copies; the record lives in the
+ * personakt. Policy choice: a quarter, long enough to answer a question about a delivery.
+ */
+const DEFAULT_CONTENT_RETENTION_DAYS = 90;
+
+/**
  * Routine 000 (Omsorgsförvaltningen, Procapita/Lifecare).
  * - "inom 14 dagar"; "följas upp en gång per halvår, eller vid någon förändring"
  * - "signeras av den enskilde, om den enskilde inte skrivit under ska anledning till detta
@@ -25,6 +31,7 @@ const omsorg: Policy = {
   plannerNotificationForHomeCare: true,
   submitWhenCompleteAndSigned: false,
   monthlyCompilation: false,
+  contentRetentionDays: DEFAULT_CONTENT_RETENTION_DAYS,
 };
 
 /**
@@ -52,6 +59,7 @@ const lss: Policy = {
   plannerNotificationForHomeCare: false,
   submitWhenCompleteAndSigned: true,
   monthlyCompilation: true,
+  contentRetentionDays: DEFAULT_CONTENT_RETENTION_DAYS,
 };
 
 export const PRESETS: Readonly<Record<PresetName, Policy>> = { omsorg, lss };

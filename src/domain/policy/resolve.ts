@@ -60,6 +60,7 @@ export const POLICY_FLAGS: Readonly<Record<string, { field: OverrideField; kind:
   'planner-notification-for-home-care': { field: 'plannerNotificationForHomeCare', kind: 'boolean' },
   'submit-when-complete-and-signed': { field: 'submitWhenCompleteAndSigned', kind: 'boolean' },
   'monthly-compilation': { field: 'monthlyCompilation', kind: 'boolean' },
+  'content-retention-days': { field: 'contentRetentionDays', kind: 'integer' },
 };
 
 /**

@@ -38,6 +38,11 @@ export const ROUTE_AUDIT_ACTIONS: Readonly<Record<string, string>> = {
   'PUT /v1/admin/policies/:org/units/:unit': 'admin.policy.set',
   'GET /v1/admin/audit': 'admin.audit.read',
   'POST /v1/admin/audit/search': 'admin.audit.search',
+  'POST /v1/plans/:id/end': 'plan.end',
+  'POST /v1/plans/:id/holds': 'plan.hold.place',
+  'DELETE /v1/plans/:id/holds/:holdId': 'plan.hold.release',
+  'POST /v1/plans/:id/erasure': 'plan.erase',
+  'POST /v1/admin/subject-access': 'admin.subject_access',
 };
 
 export function auditAction(method: string, url: string): string {

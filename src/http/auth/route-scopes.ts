@@ -40,6 +40,11 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'DELETE /v1/admin/destinations/:id': 'admin',
   'GET /v1/admin/audit': 'viewer',
   'POST /v1/admin/audit/search': 'admin',
+  'POST /v1/plans/:id/end': 'plans:write',
+  'POST /v1/plans/:id/holds': 'admin',
+  'DELETE /v1/plans/:id/holds/:holdId': 'admin',
+  'POST /v1/plans/:id/erasure': 'admin',
+  'POST /v1/admin/subject-access': 'admin',
 };
 
 /**

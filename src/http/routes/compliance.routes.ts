@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LIFECYCLE_STATES } from '../../domain/lifecycle/lifecycle.js';
+import { PLAN_STATES } from '../../domain/lifecycle/lifecycle.js';
 import type { ServiceContext } from '../../services/context.js';
 import { overdueByUnit } from '../../services/overdue.service.js';
 import { callerOf } from '../auth/authentication.js';
@@ -18,7 +18,7 @@ const overdueSchema = z
             id: z.uuid(),
             sourceSystem: z.string(),
             sourcePlanId: z.string(),
-            status: z.enum(LIFECYCLE_STATES),
+            status: z.enum(PLAN_STATES),
             version: z.number().int(),
             reasons: z.array(overdueReasonSchema),
           }),

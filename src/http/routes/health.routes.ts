@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.js';
-import { problemResponses, sendProblem } from '../problem.js';
+import { problemResponses, sendUnavailable } from '../problem.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -18,7 +18,7 @@ export function healthRoutes(app: FastifyInstance, probes: ReadinessProbes): voi
 
   r.get('/health', {
     schema: {
-      summary: 'Liveness',
+      summary: 'Liveness: answers 200 while the process runs, whatever its dependencies',
       tags: ['operations'],
       response: { 200: z.object({ status: z.literal('ok') }) },
     },
@@ -37,11 +37,12 @@ export function healthRoutes(app: FastifyInstance, probes: ReadinessProbes): voi
         reachable(probes.redis.ping()),
       ]);
       if (postgres && redis) return { status: 'ready' as const };
+      const away = [...(postgres ? [] : ['PostgreSQL']), ...(redis ? [] : ['Redis'])];
       const errors = [
-        ...(postgres ? [] : [{ path: '/postgres', message: 'is not reachable' }]),
-        ...(redis ? [] : [{ path: '/redis', message: 'is not reachable' }]),
+        ...(postgres ? [] : [{ path: '/postgres', message: 'PostgreSQL is not reachable' }]),
+        ...(redis ? [] : [{ path: '/redis', message: 'Redis is not reachable' }]),
       ];
-      return sendProblem(request, reply, { status: 503, detail: 'A dependency is not reachable', errors });
+      return sendUnavailable(request, reply, `Not reachable: ${away.join(', ')}`, errors);
     },
   });
 }

@@ -31,11 +31,11 @@ export async function isolatedTestApp(
 ): Promise<TestApp & { keyPrefix: string }> {
   const name = `planbrygga_dash_${randomBytes(6).toString('hex')}`;
   const base = inject('databaseUrl');
-  const admin = createDatabase(base, 1);
+  const admin = createDatabase(base, { maxConnections: 1 });
   await sql`create database ${sql.id(name)}`.execute(admin);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const migrator = createDatabase(url.toString(), 1);
+  const migrator = createDatabase(url.toString(), { maxConnections: 1 });
   await migrateToLatest(migrator);
   await migrator.destroy();
   const keyPrefix = `${inject('redisKeyPrefix')}dash-${randomBytes(4).toString('hex')}:`;

@@ -128,8 +128,16 @@ export interface WorkerProcess {
 }
 
 /** `planbrygga worker` as a child process with its own environment; resolves once it runs. */
-export async function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [WORKER_MAIN, 'worker'], {
+export function spawnWorker(env: Record<string, string>): Promise<WorkerProcess> {
+  return spawnPlanbrygga(['worker'], env);
+}
+
+/** `planbrygga ARGS…` (`worker`, `serve`) as a child process; resolves once it has started. */
+export async function spawnPlanbrygga(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [WORKER_MAIN, ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -152,9 +160,9 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   });
   const exited = once(child, 'exit');
   await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`worker exited at start:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`planbrygga ${args.join(' ')} exited at start:\n${output}`);
     return output.includes('planbrygga started');
-  }, 20_000);
+  }, 30_000);
   return {
     child,
     output: () => output,

@@ -255,13 +255,13 @@ async function recreate(url: string): Promise<void> {
   const name = target.pathname.slice(1);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const db = createDatabase(admin.toString(), 1);
+  const db = createDatabase(admin.toString(), { maxConnections: 1 });
   try {
     await sql.raw(`create database "${name}"`).execute(db);
   } finally {
     await db.destroy();
   }
-  const fresh = createDatabase(url, 1);
+  const fresh = createDatabase(url, { maxConnections: 1 });
   try {
     await migrateToLatest(fresh);
   } finally {

@@ -1,7 +1,7 @@
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminOf, bearer, createTestApp, type TestApp, uniqueOrganisation } from '../../helpers/app.js';
-import { CHROMIUM, chromiumRunnable } from '../../helpers/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumRunnable } from '../../helpers/chromium.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
 
 let t: TestApp;
@@ -215,7 +215,7 @@ describe('headers, CORS and timeouts', () => {
     'still renders the API documentation in a real browser under its CSP',
     async () => {
       const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
       try {
         const page = await browser.newPage();
         const violations: string[] = [];
@@ -234,5 +234,7 @@ describe('headers, CORS and timeouts', () => {
         await browser.close();
       }
     },
+    // Chromium and swagger-ui's bundle take their time on a loaded 2-core machine.
+    90_000,
   );
 });

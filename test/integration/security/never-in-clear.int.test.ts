@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { countValuesByKey, NOT_ENCRYPTED } from '../../../src/crypto/rotation.js';
 import { startOutboxRelay } from '../../../src/delivery/outbox/outbox-relay.js';
 import { createQueues } from '../../../src/delivery/queues/queues.js';
 import { adminOf, createTestApp, type TestApp } from '../../helpers/app.js';
+import { dumpRedis } from '../../helpers/redis-dump.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../helpers/scratch-database.js';
 import {
   ASTRID,
@@ -142,39 +142,3 @@ describe('after a full flow, nothing personal in clear', () => {
     expect(findSecret(metrics.body, SECRETS)).toBeUndefined();
   });
 });
-
-/** Every key under the prefix with its value, read by type, as one text. */
-async function dumpRedis(url: string, prefix: string): Promise<string> {
-  const redis = new Redis(url);
-  const parts: string[] = [];
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) parts.push(key, JSON.stringify(await readKey(redis, key)));
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return parts.join('\n');
-}
-
-async function readKey(redis: Redis, key: string): Promise<unknown> {
-  switch (await redis.type(key)) {
-    case 'string':
-      return redis.get(key);
-    case 'hash':
-      return redis.hgetall(key);
-    case 'list':
-      return redis.lrange(key, 0, -1);
-    case 'set':
-      return redis.smembers(key);
-    case 'zset':
-      return redis.zrange(key, 0, -1, 'WITHSCORES');
-    case 'stream':
-      return redis.xrange(key, '-', '+');
-    default:
-      return null;
-  }
-}

@@ -188,7 +188,8 @@ describe('scope matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route × every scope × every credential kind: well past the default 30 s on a busy machine.
+  }, 120_000);
 
   it("answers another organisation's plan exactly like a plan that does not exist, for every scope that may ask", async () => {
     const routes = t.app

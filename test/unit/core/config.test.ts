@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       usingDevelopmentIndexKey: true,
       http: expect.objectContaining({ apiKeyCacheMs: 5000 }),
+      database: { connectTimeoutMs: 3000, statementTimeoutMs: 5000, preparedStatements: true },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -22,6 +23,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PLANBRYGGA_INDEX_KEY: 'short' })).toThrow(/PLANBRYGGA_INDEX_KEY/);
     expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({ API_KEY_CACHE_SECONDS: '301' })).toThrow(/API_KEY_CACHE_SECONDS/);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS/);
+    expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(
+      /DATABASE_STATEMENT_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '2s' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
+  });
+
+  it('reads the database timeouts and turns prepared statements off for a pooler', () => {
+    const config = loadConfig({
+      DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+      DATABASE_PREPARED_STATEMENTS: 'false',
+    });
+    expect(config.database).toEqual({
+      connectTimeoutMs: 1500,
+      statementTimeoutMs: 0,
+      preparedStatements: false,
+    });
   });
 
   it('treats an empty variable as unset and takes a real index key', () => {

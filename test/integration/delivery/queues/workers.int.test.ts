@@ -257,4 +257,29 @@ describe('delivery workers', () => {
     expect(job?.data.planId).toBe(planId);
     expect(await deliveryOf(planId!)).toMatchObject({ status: 'pending', last_error: 'aborted' });
   });
+
+  it('a job that finds PostgreSQL away waits and runs again without spending an attempt', async () => {
+    const runs: number[] = [];
+    const workers = createWorkers({
+      redisUrl: REDIS_URL,
+      keyPrefix: redis.keyPrefix,
+      logger: silentLogger,
+      handlers: {
+        ...deliverHandlers,
+        'overdue.scan': async (_data, context) => {
+          runs.push(context.attemptsMade);
+          if (runs.length === 1) {
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          }
+        },
+      },
+      queues: ['maintenance'],
+    });
+    running.push(workers);
+    // One attempt only: were the outage counted against it, the job would fail at once.
+    await queues.queue('maintenance').add('overdue.scan', {}, { jobId: 'db-away-1', attempts: 1 });
+    await waitFor(async () => (await queues.queue('maintenance').getCompletedCount()) === 1, 10_000);
+    expect(runs).toEqual([0, 0]);
+    expect(await queues.queue('maintenance').getFailedCount()).toBe(0);
+  });
 });

@@ -1,0 +1,37 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date, Date>;
+
+/** The end of a plan (the intervention ended); kept when a later version reopens it. */
+export interface PlanEndsTable {
+  id: Generated<string>;
+  plan_id: string;
+  /** The version that was current when the plan ended. */
+  version: number;
+  /** Written `YYYY-MM-DD`, read back with `::text` (calendarDateText). */
+  ended_on: ColumnType<string, string, string>;
+  /** Encrypted (personal-fields.ts); null once the plan's content is pruned. */
+  reason: string | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  reopened_at: Date | null;
+  reopened_by_version: number | null;
+}
+
+/** A legal hold: while it exists, the plan's content is neither pruned nor erased. */
+export interface LegalHoldsTable {
+  id: Generated<string>;
+  plan_id: string;
+  /** Encrypted (personal-fields.ts); never shown in status. */
+  reason: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface DataProtectionTables {
+  plan_ends: PlanEndsTable;
+  legal_holds: LegalHoldsTable;
+}
+
+export type PlanEndRow = Selectable<PlanEndsTable>;
+export type LegalHoldRow = Selectable<LegalHoldsTable>;

@@ -1,0 +1,127 @@
+import {
+  type HeldVersionRow,
+  heldVersionFacts,
+  lockPlans,
+  plansHoldingContent,
+} from '../db/repositories/retention.repository.js';
+import { stockholmDate } from '../domain/calendar-date.js';
+import { presetPolicy } from '../domain/policy/presets.js';
+import {
+  KEEP_REASONS,
+  type KeepReason,
+  type RetentionDecision,
+  retentionDecision,
+} from '../domain/retention/retention-rules.js';
+import { pruneContent } from './content-pruning.js';
+import type { ServiceContext } from './context.js';
+
+export interface RetentionSummary {
+  /** The Stockholm date the rules were applied on. */
+  date: string;
+  dryRun: boolean;
+  /** Versions whose content was pruned (would be, in a dry run). */
+  pruned: number;
+  /** Plans with at least one version pruned. */
+  plans: number;
+  /** Versions whose content stays, by the rule that keeps it. */
+  kept: Record<KeepReason, number>;
+  /** Plans another transaction held (a push): left for the next run. */
+  busy: number;
+}
+
+export interface RetentionOptions {
+  /** Apply the rules as on this Stockholm date; today by default. */
+  today?: string;
+  /** Decide and count, change nothing. */
+  dryRun?: boolean;
+  /** Plans per batch; each batch is its own transaction. */
+  batchSize?: number;
+  /** Joins the run's audit entries (one per plan pruned). */
+  runId: string;
+}
+
+/**
+ * The retention run (retention-rules.ts): walks every plan that still holds content, in
+ * batches of plans, each batch one transaction that locks its plans, reads their facts,
+ * decides and prunes. Safe to interrupt (a batch commits or not) and to run again, or on
+ * several workers at once (locked plans are skipped, pruned versions are not looked at again).
+ */
+export async function runRetention(
+  ctx: ServiceContext,
+  options: RetentionOptions,
+): Promise<RetentionSummary> {
+  const today = options.today ?? stockholmDate(ctx.clock());
+  const batchSize = options.batchSize ?? 500;
+  const summary: RetentionSummary = {
+    date: today,
+    dryRun: options.dryRun ?? false,
+    pruned: 0,
+    plans: 0,
+    kept: Object.fromEntries(KEEP_REASONS.map((reason) => [reason, 0])) as Record<KeepReason, number>,
+    busy: 0,
+  };
+  let after: string | null = null;
+  for (;;) {
+    const ids = await plansHoldingContent(ctx.db, after, batchSize);
+    if (ids.length === 0) return summary;
+    after = ids.at(-1) ?? null;
+    if (summary.dryRun) {
+      tally(summary, decide(await heldVersionFacts(ctx.db, ids), today));
+    } else {
+      await ctx.db.transaction().execute(async (trx) => {
+        const locked = await lockPlans(trx, ids);
+        summary.busy += ids.length - locked.length;
+        const decided = decide(await heldVersionFacts(trx, locked), today);
+        const prunable = decided.flatMap(({ row, decision }) =>
+          decision.prune
+            ? [{ planId: row.plan_id, version: row.version, organisation: row.organisation }]
+            : [],
+        );
+        await pruneContent(trx, ctx, prunable, 'retention', { clientId: null, requestId: options.runId });
+        tally(summary, decided);
+      });
+    }
+    if (ids.length < batchSize) return summary;
+  }
+}
+
+function decide(rows: readonly HeldVersionRow[], today: string) {
+  return rows.map((row) => ({ row, decision: retentionDecision(factsOf(row), today) }));
+}
+
+function tally(
+  summary: RetentionSummary,
+  decided: { row: HeldVersionRow; decision: RetentionDecision }[],
+): void {
+  const plans = new Set<string>();
+  for (const { row, decision } of decided) {
+    if (decision.prune) {
+      summary.pruned++;
+      plans.add(row.plan_id);
+    } else summary.kept[decision.keep]++;
+  }
+  summary.plans += plans.size;
+}
+
+function factsOf(row: HeldVersionRow) {
+  return {
+    latest: row.latest,
+    planEndedOn: row.ended_on,
+    supersededOn: row.superseded_on,
+    lastDeliveryFinishedOn: row.delivery_finished_on,
+    deliveryQueued: row.delivery_queued,
+    deliveryFailed: row.delivery_failed,
+    inboxUnacknowledged: row.inbox_unacknowledged,
+    onLegalHold: row.on_legal_hold,
+    retentionDays: retentionDaysOf(row),
+  };
+}
+
+/** The unit's policy, else the organisation's, else the preset of the plan's law (resolve.ts). */
+function retentionDaysOf(row: HeldVersionRow): number {
+  return (
+    row.unit_retention_days ??
+    row.organisation_retention_days ??
+    presetPolicy(row.law === 'LSS' ? 'lss' : 'omsorg').contentRetentionDays
+  );
+}
