@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceContext } from '../../../src/app.js';
 import { createClient } from '../../../src/services/clients.service.js';
-import { CHROMIUM, chromiumRunnable } from '../../helpers/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumRunnable } from '../../helpers/chromium.js';
 import {
   isolatedTestApp,
   loopbackReceiver,
@@ -33,18 +33,7 @@ beforeAll(async () => {
   receiver = await loopbackReceiver();
   dispatch = startDelivering(t.deps);
   destinationId = (await submissionDestination(t.deps, ORG, receiver.url)).id;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 60_000);
 
 afterAll(async () => {
