@@ -32,6 +32,7 @@ const changePageSchema = z
 export function changesRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/changes', {
     schema: {
+      operationId: 'listChanges',
       summary: 'Change feed: every new plan, version and status change of the organisation, in order',
       tags: ['status'],
       querystring: z.object({
