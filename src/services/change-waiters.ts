@@ -115,7 +115,7 @@ export function createChangeWaiters(listener: NotificationListener): ChangeWaite
     },
     share<T>(key: string, read: () => Promise<T>): Promise<T> {
       const running = reads.get(key) as Promise<T> | undefined;
-      if (running) return running;
+      if (running !== undefined) return running;
       const started = read().finally(() => reads.delete(key));
       reads.set(key, started);
       return started;

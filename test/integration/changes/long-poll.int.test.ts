@@ -131,7 +131,9 @@ describe('GET /v1/changes?wait= (long poll)', () => {
     const ownOrigin = await own.app.listen({ port: 0, host: '127.0.0.1' });
     const { authorization } = await adminOf(own.deps);
     const cursor = (await get(`${ownOrigin}/v1/changes`, authorization)).body.cursor;
-    const answers = [1, 2, 3].map(() => get(`${ownOrigin}/v1/changes?after=${cursor}&wait=30`, authorization));
+    const answers = [1, 2, 3].map(() =>
+      get(`${ownOrigin}/v1/changes?after=${cursor}&wait=30`, authorization),
+    );
     // Give the requests time to reach their wait.
     await new Promise((r) => setTimeout(r, 500));
     const closing = performance.now();

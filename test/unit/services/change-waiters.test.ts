@@ -44,7 +44,10 @@ describe('change waiters', () => {
     const waiters = createChangeWaiters(listener);
     const waits = [waiters.register('0180', 10_000), waiters.register('1480', 10_000)];
     reconnect();
-    expect((await Promise.all(waits.map((w) => w.woken))).map((w) => w.reason)).toEqual(['changed', 'changed']);
+    expect((await Promise.all(waits.map((w) => w.woken))).map((w) => w.reason)).toEqual([
+      'changed',
+      'changed',
+    ]);
   });
 
   it('ends a wait when its client goes away, and every wait when the process closes', async () => {
