@@ -37,6 +37,7 @@ export const MAX_WAIT_SECONDS = 60;
 export function changesRoutes(app: FastifyInstance, ctx: ServiceContext, waiters: ChangeWaiters): void {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/changes', {
     schema: {
+      operationId: 'listChanges',
       summary: 'Change feed: every new plan, version and status change of the organisation, in order',
       description:
         'The way to follow many plans without polling each one. With `wait` (long poll) the answer ' +
