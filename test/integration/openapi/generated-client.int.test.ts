@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => t?.close());
 
-/** A complete, communicated plan signed by everyone the default policy asks for, of the organisation, as a Lifecare XML document. */
+/** A complete, communicated plan of the organisation, signed by everyone the default policy asks for, as Lifecare XML. */
 function lifecareDocument(sourcePlanId: string): Uint8Array {
   const canonical = validPlan({ municipalityCode: organisation, sourcePlanId });
   const parsed = parseCanonicalPlan({
