@@ -9,6 +9,7 @@ import * as tokenClients from '../../migrations/1795433300000-token-clients.js';
 import * as planEnds from '../../migrations/1795433400000-plan-ends.js';
 import * as contentRetention from '../../migrations/1795433410000-content-retention.js';
 import * as legalHolds from '../../migrations/1795433420000-legal-holds.js';
+import * as submissionAcknowledgedBy from '../../migrations/1795434100000-submission-acknowledged-by.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795433400000-plan-ends': planEnds,
   '1795433410000-content-retention': contentRetention,
   '1795433420000-legal-holds': legalHolds,
+  '1795434100000-submission-acknowledged-by': submissionAcknowledgedBy,
 };
