@@ -4,7 +4,10 @@
 // autocannon. The 200 case (no If-None-Match) is measured beside them for reference. The three
 // take turns in ten slices after their warm-ups, so drift in machine load weighs on each alike.
 // Goals: ratio 304 API/bare ≥ 0.5, API 304 p99 < 20 ms.
+// Then long-pollers (GET /v1/changes?wait=30) wait while a plan is pushed, round after round:
+// the time from the push's answer (its commit) to each poller's answer, p50 and p99.
 // npm run bench -- status [--plans 300] [--count 20000] [--connections 50] [--warmup 2000]
+//   [--pollers 50] [--poll-rounds 20]
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -34,7 +37,14 @@ interface Measured {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const opts = integerOptions(args, { plans: 300, count: 20_000, connections: 50, warmup: 2000 });
+  const opts = integerOptions(args, {
+    plans: 300,
+    count: 20_000,
+    connections: 50,
+    warmup: 2000,
+    pollers: 50,
+    'poll-rounds': 20,
+  });
   const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Plan;
   const db = await createScratchDatabase();
   const redisKeyPrefix = `${db.name}:`;
@@ -96,6 +106,14 @@ export async function run(args: string[]): Promise<void> {
       }
     }
     report(results);
+    const latencies = await longPollLatencies(api.baseUrl, authorization, example, {
+      pollers: opts.pollers,
+      rounds: opts['poll-rounds'],
+    });
+    console.log(
+      `  long poll, ${opts.pollers} waiters × ${opts['poll-rounds']} commits: commit→answer ` +
+        `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`,
+    );
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     await db.drop();
@@ -133,6 +151,51 @@ async function pushPlans(
     client.close();
   }
   return plans;
+}
+
+/**
+ * Each round: `pollers` requests wait on the change feed at the current cursor, one plan is
+ * pushed, and each waiter's answer is timed from the push's answer (by then it has committed).
+ */
+async function longPollLatencies(
+  baseUrl: string,
+  authorization: string,
+  example: Plan,
+  options: { pollers: number; rounds: number },
+): Promise<number[]> {
+  const headers = { authorization };
+  const latencies: number[] = [];
+  const feed = async (after: string, wait: number) => {
+    const res = await fetch(new URL(`/v1/changes?after=${after}&wait=${wait}&limit=1000`, baseUrl), {
+      headers,
+    });
+    if (res.status !== 200) throw new Error(`GET /v1/changes answered ${res.status}`);
+    return { at: performance.now(), body: (await res.json()) as { items: unknown[]; cursor: string } };
+  };
+  let cursor = '0';
+  // Skip to the end of the feed.
+  for (let page = await feed(cursor, 0); page.body.items.length > 0; page = await feed(cursor, 0))
+    cursor = page.body.cursor;
+  for (let round = 0; round < options.rounds; round++) {
+    const waiting = Array.from({ length: options.pollers }, () => feed(cursor, 30));
+    // Let every waiter reach its wait before the change commits.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const body = { ...example, plan: { ...example.plan, sourcePlanId: `long-poll-${round}` } };
+    const pushed = await fetch(new URL('/v1/plans', baseUrl), {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const committed = performance.now();
+    if (pushed.status !== 201) throw new Error(`POST /v1/plans answered ${pushed.status}`);
+    await pushed.arrayBuffer();
+    for (const answer of await Promise.all(waiting)) {
+      if (answer.body.items.length === 0) throw new Error('a long-poller was answered without the change');
+      latencies.push(answer.at - committed);
+      cursor = answer.body.cursor;
+    }
+  }
+  return latencies;
 }
 
 /** `amount` requests over `connections` keep-alive connections; any answer but `status` stops the run. */

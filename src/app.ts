@@ -41,6 +41,7 @@ import { registerSecurityHeaders } from './http/security/security-headers.js';
 import { registerZodCompilers } from './http/zod-compilers.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics/metrics.js';
+import { createChangeWaiters } from './services/change-waiters.js';
 import type { Clock, ServiceContext } from './services/context.js';
 
 /** Everything a process needs, built once by `createDependencies` (or by a test). */
@@ -116,7 +117,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   planPushRoutes(app, ctx);
   planReadRoutes(app, ctx);
   planListRoutes(app, ctx);
-  changesRoutes(app, ctx);
+  const changeWaiters = createChangeWaiters(deps.notifications);
+  // Long-pollers are answered before the server waits for open requests to finish.
+  app.addHook('preClose', async () => changeWaiters.close());
+  changesRoutes(app, ctx, changeWaiters);
   nativePlanRoutes(app, ctx);
   planDocumentRoutes(app, ctx);
   lifecycleRoutes(app, ctx);
@@ -139,7 +143,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   metricsRoutes(app, {
     ctx,
     tokens,
-    registry: createMetrics({ db: jobTables(deps.db), queues: deps.queues, logger: deps.logger }),
+    registry: createMetrics({
+      db: jobTables(deps.db),
+      queues: deps.queues,
+      logger: deps.logger,
+      changeWaiters,
+    }),
     token: deps.config.metricsToken,
     operatorOrganisation,
   });

@@ -5,7 +5,14 @@
 
 export type DocumentEncoding = 'ISO-8859-1' | 'UTF-8';
 
-export type EncodingDetection = { ok: true; encoding: DocumentEncoding } | { ok: false; message: string };
+export type EncodingDetection =
+  | {
+      ok: true;
+      encoding: DocumentEncoding;
+      /** `declaration`: named by the XML declaration; `default`: none named, so UTF-8 (appendix F). */
+      by: 'declaration' | 'byte-order-mark' | 'default';
+    }
+  | { ok: false; message: string };
 
 // The declaration is ASCII in both encodings; it is short, so a bounded look at the start suffices.
 const DECLARATION_WINDOW = 512;
@@ -15,8 +22,9 @@ const LATIN1_NAMES = /^(?:iso[-_]?8859-1|iso_8859-1:1987|latin-?1|l1|iso-ir-100|
 const UTF8_NAMES = /^utf-?8$/i;
 
 /**
- * The encoding to decode with: the declared one when it is `expected` or UTF-8, `expected`
- * when nothing is declared; anything else is refused.
+ * The encoding to decode with: the declared one when it is `expected` or UTF-8; UTF-8 when
+ * the document names none (no declaration, or one without `encoding`), since appendix F reads
+ * such a document as UTF-8 whatever the format usually is. Any other encoding is refused.
  */
 export function detectEncoding(bytes: Uint8Array, expected: DocumentEncoding): EncodingDetection {
   const hasUtf8Bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -35,7 +43,7 @@ export function detectEncoding(bytes: Uint8Array, expected: DocumentEncoding): E
     if (!match) return { ok: false, message: 'the XML declaration is malformed' };
     declared = match[3];
   }
-  const encoding = declared === undefined ? (hasUtf8Bom ? 'UTF-8' : expected) : canonicalName(declared);
+  const encoding = declared === undefined ? 'UTF-8' : canonicalName(declared);
   if (encoding === undefined || (encoding !== expected && encoding !== 'UTF-8')) {
     return {
       ok: false,
@@ -48,7 +56,8 @@ export function detectEncoding(bytes: Uint8Array, expected: DocumentEncoding): E
       message: 'the document starts with a UTF-8 byte order mark but declares another encoding',
     };
   }
-  return { ok: true, encoding };
+  const by = declared !== undefined ? 'declaration' : hasUtf8Bom ? 'byte-order-mark' : 'default';
+  return { ok: true, encoding, by };
 }
 
 function canonicalName(name: string): DocumentEncoding | undefined {

@@ -87,9 +87,18 @@ describe('encodings', () => {
   it('reads UTF-8 bytes declared ISO-8859-1 as Latin-1 (mojibake is not repaired)', () => {
     expect(root(readLatin1(utf8(`${LATIN1_DECL}<a>Sjöström</a>`))).text).toBe('SjÃ¶strÃ¶m');
   });
-  it('uses the format encoding when nothing is declared', () => {
-    expect(root(readLatin1(latin1('<a>ö</a>'))).text).toBe('ö');
+  it('reads a document that declares no encoding as UTF-8, whatever the format (appendix F)', () => {
+    expect(root(readLatin1(utf8('<a>Sjöström – 😀</a>'))).text).toBe('Sjöström – 😀');
+    expect(root(readLatin1(utf8('<?xml version="1.0"?><a>ö</a>'))).text).toBe('ö');
     expect(root(readUtf8('<a>ö</a>')).text).toBe('ö');
+  });
+  it('refuses Latin-1 bytes without a declared encoding with 400 naming UTF-8, never reads them as Latin-1', () => {
+    for (const head of ['', '<?xml version="1.0"?>']) {
+      expect(refusal(readLatin1(latin1(`${head}<a>ö</a>`)))).toMatchObject({
+        status: 400,
+        message: /declares no encoding, so it is read as UTF-8.*not valid UTF-8/,
+      });
+    }
   });
   it('refuses invalid UTF-8 bytes with 400', () => {
     const bytes = Uint8Array.from([

@@ -41,7 +41,10 @@ export type XmlReadResult =
   | { ok: false; status: 400 | 413; issues: FieldIssue[] };
 
 export interface XmlReadOptions {
-  /** The format's encoding: used when the document declares none; the only one besides UTF-8 it may declare. */
+  /**
+   * The format's encoding: the only one besides UTF-8 a document may declare. A document that
+   * declares none is UTF-8 (XML 1.0 appendix F), also in a format that is usually ISO-8859-1.
+   */
   encoding: DocumentEncoding;
 }
 
@@ -74,7 +77,12 @@ function decode(bytes: Uint8Array, expected: DocumentEncoding): string | XmlRead
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return refuse(400, 'the document is not valid UTF-8');
+    return refuse(
+      400,
+      encoding.by === 'default'
+        ? 'the document declares no encoding, so it is read as UTF-8 (XML 1.0 appendix F), and it is not valid UTF-8'
+        : 'the document is not valid UTF-8',
+    );
   }
 }
 

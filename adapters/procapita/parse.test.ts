@@ -102,6 +102,12 @@ describe('accepted edge cases', () => {
   it('reads a correctly declared UTF-8 file as the same plan', () => {
     expect(accepted(parse(fixture('utf8-declared'))).plan).toEqual(minimal);
   });
+  it('reads a file without an XML declaration as UTF-8 (XML 1.0 appendix F): the same plan', () => {
+    const text = fixture('minimal')
+      .toString('latin1')
+      .replace(/^<\?xml[^>]*\?>\r\n/, '');
+    expect(accepted(parse(Buffer.from(text, 'utf8'))).plan).toEqual(minimal);
+  });
   it('keeps unknown keyword codes in otherInformation after OVRIGT, with one warning each', () => {
     const { plan, warnings } = accepted(parse(fixture('unknown-sokord')));
     expect(plan.otherInformation).toBe(
@@ -189,6 +195,16 @@ describe('refusals name every problem at its element path', () => {
     ['windows-1252', /encoding/],
   ])('%s → 400', (name, message) => {
     expect(refused(parse(fixture(name)))).toMatchObject({ status: 400, issues: [{ path: '', message }] });
+  });
+
+  it('refuses ISO-8859-1 bytes without an XML declaration (400 naming UTF-8), never reads them as Latin-1', () => {
+    const undeclared = minimalWith('<?xml version="1.0" encoding="ISO-8859-1"?>\r\n', '');
+    expect(refused(parse(undeclared))).toMatchObject({
+      status: 400,
+      issues: [{ path: '', message: expect.stringMatching(/declares no encoding.*UTF-8/) }],
+    });
+    const withoutEncoding = minimalWith(' encoding="ISO-8859-1"', '');
+    expect(refused(parse(withoutEncoding)).status).toBe(400);
   });
 
   it('refuses more than 10 MiB with 413', () => {

@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 export const CHANNELS = {
   /** Outbox rows were committed: the relay publishes them now rather than at its next poll. */
   outbox: 'planbrygga_outbox',
+  /** Change-feed rows of an organisation were committed (payload: its code): long-pollers answer. */
+  changes: 'planbrygga_changes',
 } as const;
 
 /** The `application_name` of every listener connection. */

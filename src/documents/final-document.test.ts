@@ -6,7 +6,11 @@ import {
   minimalPlan,
   samordningsnummerPlan,
 } from '../../test/fixtures/example-plans.js';
-import type { Plan } from '../domain/plan.js';
+import { signatureRound } from '../domain/lifecycle/signatures.js';
+import type { Plan, Signature } from '../domain/plan.js';
+import { signedContentHash } from '../domain/plan-hashes.js';
+import type { Policy } from '../domain/policy/policy.js';
+import { presetPolicy } from '../domain/policy/presets.js';
 import { type FinalDocumentMeta, renderFinalDocumentPdf } from './final-document.js';
 import { printable } from './pdf-writer.js';
 import { planSections } from './plan-sections.js';
@@ -113,6 +117,41 @@ describe('renderFinalDocumentPdf', () => {
     expect(text).toContain('Medicin Ja');
     expect(text).toContain('Meddelande till planerare');
     expect(text).toContain('Lena Ek 2025-03-17 (SITHS)');
+  });
+
+  it('shows a child’s plan signed by both vårdnadshavare as the person’s signature, by guardian', async () => {
+    const guardian = (name: string): Signature => ({
+      role: 'guardian',
+      signed: true,
+      name,
+      date: '2025-02-05',
+      method: 'bankid',
+    });
+    const plan: Plan = { ...elias, signatures: [] };
+    const recorded = [guardian('Anna Berg'), guardian('Jonas Berg')].map((s) => ({
+      ...s,
+      signedContentHash: signedContentHash(plan),
+      source: 'api' as const,
+    }));
+    const round = (policy: Policy) =>
+      signatureRound({
+        plan,
+        signedContentHash: signedContentHash(plan),
+        sourceSystem: 'pulsen-combine',
+        policy,
+        recorded,
+      });
+    const { text } = await read(
+      await renderFinalDocumentPdf(plan, { ...meta, signing: round(presetPolicy('lss')) }),
+    );
+    expect(text).toContain(
+      'Brukare/kund Underskriven av ställföreträdare för den enskilde: Anna Berg och Jonas Berg',
+    );
+    expect(text).toContain('Ställföreträdare för den enskilde Underskriven av Anna Berg 2025-02-05 (BankID)');
+    const notCounted = { ...presetPolicy('lss'), guardianSignsForPerson: false };
+    const without = await read(await renderFinalDocumentPdf(plan, { ...meta, signing: round(notCounted) }));
+    expect(without.text).toContain('Ställföreträdare Underskriven av Jonas Berg 2025-02-05 (BankID)');
+    expect(without.text).not.toContain('för den enskilde');
   });
 
   it('labels a samordningsnummer as such', async () => {

@@ -4,6 +4,7 @@
  * PDF bytes out; the same input gives the same bytes.
  */
 import { identityNumberKind, withDash } from '../domain/identity-number.js';
+import type { SignatureRound } from '../domain/lifecycle/signatures.js';
 import type { Plan } from '../domain/plan.js';
 import { PdfWriter } from './pdf-writer.js';
 import { planSections } from './plan-sections.js';
@@ -13,6 +14,8 @@ export interface FinalDocumentMeta {
   version: number;
   lifecycleStatus: string;
   generatedAt: Date;
+  /** The version's signing round; without it the signatures the document carries are shown. */
+  signing?: SignatureRound;
 }
 
 const STATUS_LABELS: Record<string, string> = {
@@ -46,7 +49,7 @@ export async function renderFinalDocumentPdf(plan: Plan, meta: FinalDocumentMeta
   );
   for (const [label, text] of header(plan, name)) writer.field(label, text);
 
-  for (const section of planSections(plan)) {
+  for (const section of planSections(plan, meta.signing)) {
     writer.heading(section.heading);
     for (const item of section.items) {
       if (item.kind === 'subheading') writer.subheading(item.text);

@@ -3,6 +3,7 @@
  * template's order. Empty is absent: a section with nothing to say is left out, and so is
  * an item that is not stated. The PDF lays these out; the FHIR export turns them into notes.
  */
+import type { SignatureRound, SignedSignature } from '../domain/lifecycle/signatures.js';
 import type { Intervention, Plan } from '../domain/plan.js';
 import {
   DAILY_RHYTHM_LABELS,
@@ -27,8 +28,12 @@ export interface DocumentSection {
   items: DocumentItem[];
 }
 
-/** The template's sections after the header, empty ones left out. */
-export function planSections(plan: Plan): DocumentSection[] {
+/**
+ * The template's sections after the header, empty ones left out. With a signing round, the
+ * signature section shows the round (also signatures recorded through the API) and whether a
+ * guardian signed for the person; without one, the signatures the document carries.
+ */
+export function planSections(plan: Plan, signing?: SignatureRound): DocumentSection[] {
   const sections: DocumentSection[] = [
     { key: 'planning', heading: 'Planens framtagande', items: planning(plan) },
     { key: 'officer', heading: 'Mål och insatser', items: plan.interventions.flatMap(officerPart) },
@@ -50,7 +55,7 @@ export function planSections(plan: Plan): DocumentSection[] {
     { key: 'approach', heading: 'Förhållningssätt', items: text(plan.approach) },
     { key: 'otherInformation', heading: 'Övrig information', items: otherInformation(plan) },
     { key: 'consents', heading: 'Samtycken', items: consents(plan) },
-    { key: 'signatures', heading: 'Underskrifter', items: signatures(plan) },
+    { key: 'signatures', heading: 'Underskrifter', items: signatures(plan, signing) },
   ];
   return sections.filter((section) => section.items.length > 0);
 }
@@ -154,16 +159,28 @@ function consents(plan: Plan): DocumentItem[] {
   );
 }
 
-function signatures(plan: Plan): DocumentItem[] {
-  return plan.signatures.flatMap((signature) => {
-    const role = capitalize(SIGNATURE_ROLE_LABELS[signature.role]);
-    return signature.signed
-      ? field(
-          role,
-          `Underskriven av ${signature.name} ${signature.date} (${SIGNATURE_METHOD_LABELS[signature.method]})`,
-        )
-      : field(role, `Ej underskriven. Orsak: ${signature.reason}`);
-  });
+function signatures(plan: Plan, signing: SignatureRound | undefined): DocumentItem[] {
+  const forPerson = signing?.required.find((status) => status.role === 'person')?.byGuardians ?? [];
+  const metByGuardians =
+    forPerson.length === 0
+      ? []
+      : field(
+          capitalize(SIGNATURE_ROLE_LABELS.person),
+          `Underskriven av ställföreträdare för den enskilde: ${forPerson.map((s) => s.name).join(' och ')}`,
+        );
+  return [
+    ...metByGuardians,
+    ...(signing?.signatures ?? plan.signatures).flatMap((signature) => {
+      const role = capitalize(SIGNATURE_ROLE_LABELS[signature.role]);
+      const label = forPerson.includes(signature as SignedSignature) ? `${role} för den enskilde` : role;
+      return signature.signed
+        ? field(
+            label,
+            `Underskriven av ${signature.name} ${signature.date} (${SIGNATURE_METHOD_LABELS[signature.method]})`,
+          )
+        : field(label, `Ej underskriven. Orsak: ${signature.reason}`);
+    }),
+  ];
 }
 
 function labelled<K extends string>(

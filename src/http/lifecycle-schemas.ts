@@ -73,7 +73,20 @@ export const planStatusSchema = z
       .object({
         signedContentHash: z.string(),
         required: z.array(
-          z.object({ role: z.string(), satisfiedBy: z.enum(['signature', 'refusal']).nullable() }),
+          z.object({
+            role: z.string(),
+            satisfiedBy: z
+              .enum(['signature', 'guardian', 'refusal'])
+              .nullable()
+              .describe(
+                "`guardian`: the person's signature, given by a ställföreträdare the policy lets count",
+              ),
+            metBy: z
+              .string()
+              .nullable()
+              .describe('"by guardian <name>" (each guardian named) when a guardian signed for the person'),
+            guardians: z.array(z.string()).describe('The guardians who signed for the person'),
+          }),
         ),
         outstanding: z.array(z.string()),
         complete: z.boolean(),

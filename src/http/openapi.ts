@@ -3,6 +3,31 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
+/** Every tag an operation may carry, declared once with what it groups. */
+export const OPERATION_TAGS = [
+  {
+    name: 'plans',
+    description:
+      "Push plans (canonical JSON or a system's native format), read, list and find them, and their renderings",
+  },
+  {
+    name: 'status',
+    description:
+      'Lifecycle of a plan: status, signatures, deviations, consents, its end, the change feed and overdue plans',
+  },
+  {
+    name: 'submissions',
+    description:
+      'Submission (avgivande) to the case officer, receipts, and the pull inbox of receiving systems',
+  },
+  {
+    name: 'admin',
+    description:
+      "An organisation's administration: policies, destinations, deliveries, the audit log, legal holds, erasure and subject access",
+  },
+  { name: 'operations', description: 'Liveness and readiness probes for the platform that runs planbrygga' },
+];
+
 /**
  * The OpenAPI document is generated from the routes' zod schemas. Register before the
  * routes so that @fastify/swagger sees them.
@@ -41,6 +66,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       // Either scheme: a list of alternatives.
       security: [{ apiKey: [] }, { accessToken: [] }],
+      tags: OPERATION_TAGS,
     },
     transform: createJsonSchemaTransform({ skipList: ['/openapi.json'] }),
     transformObject: jsonSchemaTransformObject,

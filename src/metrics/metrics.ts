@@ -10,6 +10,8 @@ export interface MetricsSources {
   db: JobsExecutor;
   queues: Queues;
   logger: Logger;
+  /** This process's long-polling readers of the change feed. */
+  changeWaiters?: { readonly count: number };
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -126,6 +128,14 @@ export function createMetrics(sources: MetricsSources): Registry {
   });
 
   registry.registerMetric(latencyHistogram(sources, guarded));
+  const waiting = new Gauge({
+    name: 'planbrygga_change_waiters',
+    help: 'Requests of this process waiting for a change on the change feed (long poll)',
+    registers: [registry],
+    collect() {
+      waiting.set(sources.changeWaiters?.count ?? 0);
+    },
+  });
   return registry;
 }
 

@@ -36,6 +36,8 @@ export interface PlanVersionView {
   currentVersion: number;
   /** The plan's lifecycle state for the current version; a superseded version is only as far as its own dates say. */
   status: string;
+  /** The system the plan was pushed from; some rules depend on it (the kontaktman signs in Lifecare). */
+  sourceSystem: string;
   createdAt: Date;
   plan: Plan;
 }
@@ -64,6 +66,7 @@ export async function getPlanVersion(
     version: wanted,
     currentVersion: row.current_version,
     status: wanted === row.current_version ? row.status : derivePlanStatus(plan),
+    sourceSystem: row.source_system,
     createdAt: stored.created_at,
     plan,
   };

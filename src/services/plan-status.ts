@@ -4,6 +4,7 @@ import { type ConsentRecord, type ConsentStatus, mergeConsents } from '../domain
 import type { MissingContentItem } from '../domain/lifecycle/content-items.js';
 import type { Deadlines, OverdueReason } from '../domain/lifecycle/deadlines.js';
 import type { Blocker, Lifecycle, PlanState } from '../domain/lifecycle/lifecycle.js';
+import { metByText } from '../domain/lifecycle/signatures.js';
 import type { Plan, Signature } from '../domain/plan.js';
 import type { Policy } from '../domain/policy/policy.js';
 import type { PolicySource, ResolvedPolicy } from '../domain/policy/resolve.js';
@@ -57,7 +58,14 @@ export interface PlanStatusView extends PlanProtection {
   /** Null once the current version's content is pruned. */
   signing: {
     signedContentHash: string;
-    required: { role: string; satisfiedBy: 'signature' | 'refusal' | null }[];
+    required: {
+      role: string;
+      satisfiedBy: 'signature' | 'guardian' | 'refusal' | null;
+      /** `by guardian <name>` when a ställföreträdare's signature meets the person's role, else null. */
+      metBy: string | null;
+      /** The guardians who signed for the person, when their signatures meet the role. */
+      guardians: string[];
+    }[];
     outstanding: string[];
     complete: boolean;
     /** Roles that signed this round without being required: shown, not counted. */
@@ -114,7 +122,12 @@ export function assemblePlanStatus(
     })),
     signing: {
       signedContentHash: round.signedContentHash,
-      required: round.required.map(({ role, satisfiedBy }) => ({ role, satisfiedBy })),
+      required: round.required.map((status) => ({
+        role: status.role,
+        satisfiedBy: status.satisfiedBy,
+        metBy: metByText(status),
+        guardians: status.byGuardians.map((s) => s.name),
+      })),
       outstanding: round.outstanding,
       complete: round.complete,
       notRequiredRoles: [...new Set(round.notRequired.map((s) => s.role))],

@@ -1,4 +1,5 @@
 import type { Policy } from '../../domain/policy/policy.js';
+import { completePolicy } from '../../domain/policy/presets.js';
 import type { Executor, Tx } from '../database.js';
 
 export interface StoredPolicy {
@@ -20,8 +21,8 @@ function toStored(row: {
   return {
     organisation: row.organisation,
     unitId: row.unit_id,
-    // Stored only after buildPolicy validated it.
-    policy: row.policy as Policy,
+    // Stored only after buildPolicy validated it; rules added since come from its preset.
+    policy: completePolicy(row.policy as Policy),
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
   };
@@ -83,8 +84,8 @@ export function policiesOfUnit(
   const org = rows.find((row) => row.unit_id === null);
   const unit = rows.find((row) => row.unit_id === unitId);
   return {
-    ...(org && { organisation: org.policy as Policy }),
-    ...(unit && { unit: unit.policy as Policy }),
+    ...(org && { organisation: completePolicy(org.policy as Policy) }),
+    ...(unit && { unit: completePolicy(unit.policy as Policy) }),
   };
 }
 

@@ -27,18 +27,28 @@ export type RecordedSignature = Signature & {
 
 export interface RoleStatus {
   role: SignatureRole;
-  /** What satisfies the role for this round, or null while it is outstanding. */
-  satisfiedBy: 'signature' | 'refusal' | null;
+  /**
+   * What satisfies the role for this round, or null while it is outstanding; `guardian`: the
+   * person's role, met by a ställföreträdare's signature where the policy lets it count.
+   */
+  satisfiedBy: 'signature' | 'guardian' | 'refusal' | null;
   signatures: SignedSignature[];
   refusals: Refusal[];
+  /** The guardians' signatures that meet the person's role (`satisfiedBy: 'guardian'`), else empty. */
+  byGuardians: SignedSignature[];
 }
 
 export interface SignatureRound {
   signedContentHash: string;
+  /** Every signature and refusal of the round, required or not. */
+  signatures: Signature[];
   required: RoleStatus[];
   outstanding: SignatureRole[];
   complete: boolean;
-  /** Signatures by roles the policy does not require: accepted and shown, never counted. */
+  /**
+   * Signatures by roles the policy does not require: accepted and shown, never counted. A
+   * guardian whose signature counts for the person is required, through the person's role.
+   */
   notRequired: Signature[];
 }
 
@@ -73,7 +83,10 @@ export function documentSignaturesToRecord(
  * document signatures not recorded under another hash (so the answer is the same before and
  * after the service has recorded them). A refusal satisfies only the person's role, and only
  * where the policy lets the person give a reason instead ("om den enskilde inte skrivit under
- * ska anledning till detta framgå"); a signature always wins over a refusal.
+ * ska anledning till detta framgå"); a signature always wins over a refusal. Where the policy
+ * lets a guardian sign for the person (ställföreträdare: god man, förvaltare, vårdnadshavare),
+ * a guardian's signature meets the person's role too, second to the person's own and ahead of
+ * a refusal; every guardian who signed is named (a child's two vårdnadshavare).
  */
 export function signatureRound(input: {
   plan: Plan;
@@ -91,21 +104,41 @@ export function signatureRound(input: {
     ...plan.signatures.filter((s) => !elsewhere.has(signatureKey(s))),
   ]);
   const roles = requiredSignatureRoles(policy, input.sourceSystem);
+  const signedBy = (role: SignatureRole) =>
+    current.filter((s): s is SignedSignature => s.role === role && s.signed);
+  const guardiansCount = policy.guardianSignsForPerson && roles.includes('person');
   const required = roles.map((role): RoleStatus => {
-    const signatures = current.filter((s): s is SignedSignature => s.role === role && s.signed);
+    const signatures = signedBy(role);
     const refusals = current.filter((s): s is Refusal => s.role === role && !s.signed);
+    const byGuardians =
+      role === 'person' && guardiansCount && signatures.length === 0 ? signedBy('guardian') : [];
     const refusalCounts = role === 'person' && policy.personMaySignOrGiveReason && refusals.length > 0;
-    const satisfiedBy = signatures.length > 0 ? 'signature' : refusalCounts ? 'refusal' : null;
-    return { role, satisfiedBy, signatures, refusals };
+    const satisfiedBy =
+      signatures.length > 0
+        ? 'signature'
+        : byGuardians.length > 0
+          ? 'guardian'
+          : refusalCounts
+            ? 'refusal'
+            : null;
+    return { role, satisfiedBy, signatures, refusals, byGuardians };
   });
   const outstanding = required.filter((status) => status.satisfiedBy === null).map((status) => status.role);
+  const counted = (role: SignatureRole) => roles.includes(role) || (role === 'guardian' && guardiansCount);
   return {
     signedContentHash,
+    signatures: current,
     required,
     outstanding,
     complete: outstanding.length === 0,
-    notRequired: current.filter((s) => !roles.includes(s.role)),
+    notRequired: current.filter((s) => !counted(s.role)),
   };
+}
+
+/** How a role's requirement is met, for people: "by guardian Anna Holm and guardian Per Holm". */
+export function metByText(status: Pick<RoleStatus, 'satisfiedBy' | 'byGuardians'>): string | null {
+  if (status.satisfiedBy !== 'guardian') return null;
+  return `by ${status.byGuardians.map((s) => `guardian ${s.name}`).join(' and ')}`;
 }
 
 export type RecordSignatureResult =

@@ -30,6 +30,11 @@ export const policySchema = z.strictObject({
   contactPersonSignsInSystems: uniqueList(z.string().min(1).max(64)),
   /** A recorded refusal with its reason stands in for the person's signature. */
   personMaySignOrGiveReason: z.boolean(),
+  /**
+   * A guardian's signature (god man, förvaltare, vårdnadshavare: role `guardian`) satisfies
+   * the person's signature; any guardian's counts, and two may sign.
+   */
+  guardianSignsForPerson: z.boolean(),
   /** Days after establishment that signatures may be outstanding before the plan is overdue. */
   signatureOutstandingAfterDays: days,
   /** Days after establishment before a sign-off reminder is sent for missing signatures. */

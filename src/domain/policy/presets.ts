@@ -14,6 +14,10 @@ const DEFAULT_CONTENT_RETENTION_DAYS = 90;
  *   framgå"; "även signeras av enhetschef"; "upprättad i Lifecare ska signeras av kontaktman"
  * - "Endast hemtjänst: … meddela planeraren hur insatserna ska kopplas"
  *
+ * A ställföreträdare (god man, förvaltare, vårdnadshavare) signs for a person who cannot: the
+ * routine names only "den enskilde", and a guardian acts in the person's name, so policy
+ * choice: a guardian's signature counts as the person's (in both presets).
+ *
  * The routine sets no limit for outstanding signatures. Policy choice, not law: 14 days after
  * establishment, the same window the routine gives for establishing the plan, with a reminder
  * halfway (7 days).
@@ -26,6 +30,7 @@ const omsorg: Policy = {
   requiredSignatureRoles: ['person', 'unit_manager'],
   contactPersonSignsInSystems: ['lifecare'],
   personMaySignOrGiveReason: true,
+  guardianSignsForPerson: true,
   signatureOutstandingAfterDays: 14,
   signOffReminderAfterDays: 7,
   plannerNotificationForHomeCare: true,
@@ -54,6 +59,7 @@ const lss: Policy = {
   requiredSignatureRoles: ['person'],
   contactPersonSignsInSystems: [],
   personMaySignOrGiveReason: true,
+  guardianSignsForPerson: true,
   signatureOutstandingAfterDays: 21,
   signOffReminderAfterDays: 14,
   plannerNotificationForHomeCare: false,
@@ -63,6 +69,14 @@ const lss: Policy = {
 };
 
 export const PRESETS: Readonly<Record<PresetName, Policy>> = { omsorg, lss };
+
+/**
+ * A stored policy with the fields added since it was stored taken from its preset: a policy
+ * set before a rule existed follows the preset's choice for that rule until it is set again.
+ */
+export function completePolicy(stored: Policy): Policy {
+  return { ...presetPolicy(stored.preset), ...stored };
+}
 
 /** A fresh copy of a preset, safe to modify. */
 export function presetPolicy(name: PresetName): Policy {

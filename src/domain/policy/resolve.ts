@@ -55,6 +55,7 @@ export const POLICY_FLAGS: Readonly<Record<string, { field: OverrideField; kind:
   'required-signature-roles': { field: 'requiredSignatureRoles', kind: 'list' },
   'contact-person-signs-in-systems': { field: 'contactPersonSignsInSystems', kind: 'list' },
   'person-may-sign-or-give-reason': { field: 'personMaySignOrGiveReason', kind: 'boolean' },
+  'guardian-signs-for-person': { field: 'guardianSignsForPerson', kind: 'boolean' },
   'signature-outstanding-after-days': { field: 'signatureOutstandingAfterDays', kind: 'integer' },
   'sign-off-reminder-after-days': { field: 'signOffReminderAfterDays', kind: 'integer' },
   'planner-notification-for-home-care': { field: 'plannerNotificationForHomeCare', kind: 'boolean' },

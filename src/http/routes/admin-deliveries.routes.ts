@@ -54,6 +54,7 @@ export function adminDeliveryRoutes(app: FastifyInstance, ctx: DeliveryAdminCont
 
   r.get('/v1/admin/deliveries', {
     schema: {
+      operationId: 'listDeliveries',
       summary: "List the organisation's outbound deliveries, failed ones by default",
       tags: ['admin'],
       querystring: z.object({ status: z.enum(DELIVERY_STATUSES).default('failed'), ...filterFields }),
@@ -77,6 +78,7 @@ export function adminDeliveryRoutes(app: FastifyInstance, ctx: DeliveryAdminCont
 
   r.post('/v1/admin/deliveries/:id/retry', {
     schema: {
+      operationId: 'retryDelivery',
       summary: 'Retry a failed delivery (same webhook-id)',
       tags: ['admin'],
       params: z.object({ id: z.string().describe('The delivery id') }),
@@ -90,6 +92,7 @@ export function adminDeliveryRoutes(app: FastifyInstance, ctx: DeliveryAdminCont
 
   r.post('/v1/admin/deliveries/retry', {
     schema: {
+      operationId: 'retryDeliveries',
       summary: 'Retry every failed delivery matching the filter',
       tags: ['admin'],
       body: z.strictObject(filterFields).meta({ id: 'DeliveryRetryFilter' }),

@@ -56,6 +56,7 @@ export function adminDestinationRoutes(app: FastifyInstance, ctx: ServiceContext
 
   r.post('/v1/admin/destinations', {
     schema: {
+      operationId: 'createDestination',
       summary: 'Register a destination of the organisation',
       tags: ['admin'],
       body: newDestinationBody,
@@ -75,6 +76,7 @@ export function adminDestinationRoutes(app: FastifyInstance, ctx: ServiceContext
 
   r.get('/v1/admin/destinations', {
     schema: {
+      operationId: 'listDestinations',
       summary: "The organisation's destinations, disabled ones included",
       tags: ['admin'],
       response: { 200: z.object({ items: z.array(destinationSchema) }), ...problemResponses(401, 403) },
@@ -86,6 +88,7 @@ export function adminDestinationRoutes(app: FastifyInstance, ctx: ServiceContext
 
   r.delete('/v1/admin/destinations/:id', {
     schema: {
+      operationId: 'disableDestination',
       summary: 'Disable a destination: nothing more is sent to it; deliveries still queued fail visibly',
       tags: ['admin'],
       params: z.object({ id: z.uuid() }),

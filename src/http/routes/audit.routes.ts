@@ -55,6 +55,7 @@ export function auditRoutes(app: FastifyInstance, ctx: ServiceContext): void {
 
   r.get('/v1/admin/audit', {
     schema: {
+      operationId: 'listAuditEntries',
       summary: "The organisation's audit log, newest first",
       tags: ['admin'],
       querystring: z.object({
@@ -76,6 +77,7 @@ export function auditRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   // POST, so the identity number travels in the body and never in a URL or access log.
   r.post('/v1/admin/audit/search', {
     schema: {
+      operationId: 'searchAuditLog',
       summary:
         "Who has read or changed a person's plans: the audit entries of every plan of one personnummer",
       tags: ['admin'],

@@ -31,6 +31,7 @@ const overdueSchema = z
 export function complianceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/compliance/overdue', {
     schema: {
+      operationId: 'listOverduePlans',
       summary: "The organisation's overdue plans per unit, with the reasons (as of the last evaluation)",
       tags: ['status'],
       response: { 200: overdueSchema, ...problemResponses(401, 403) },

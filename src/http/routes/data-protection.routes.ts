@@ -84,6 +84,7 @@ export function dataProtectionRoutes(app: FastifyInstance, ctx: ServiceContext):
 
   r.post('/v1/plans/:id/end', {
     schema: {
+      operationId: 'endPlan',
       summary: 'Record that the intervention ended: deadlines and follow-ups stop until a new version',
       tags: ['status'],
       params: planIdParams,
@@ -96,6 +97,7 @@ export function dataProtectionRoutes(app: FastifyInstance, ctx: ServiceContext):
 
   r.post('/v1/plans/:id/holds', {
     schema: {
+      operationId: 'placeLegalHold',
       summary: 'Place a legal hold: retention and erasure leave the plan alone until it is released',
       tags: ['admin'],
       params: planIdParams,
@@ -113,6 +115,7 @@ export function dataProtectionRoutes(app: FastifyInstance, ctx: ServiceContext):
 
   r.delete('/v1/plans/:id/holds/:holdId', {
     schema: {
+      operationId: 'releaseLegalHold',
       summary: 'Release a legal hold',
       tags: ['admin'],
       params: planIdParams.extend({ holdId: z.string().describe('The hold id (a UUID)') }),
@@ -127,6 +130,7 @@ export function dataProtectionRoutes(app: FastifyInstance, ctx: ServiceContext):
 
   r.post('/v1/plans/:id/erasure', {
     schema: {
+      operationId: 'erasePlan',
       summary: "Erase every version's content at once, on the controller's word; metadata stays",
       tags: ['admin'],
       params: planIdParams,
@@ -143,6 +147,7 @@ export function dataProtectionRoutes(app: FastifyInstance, ctx: ServiceContext):
   // POST, so the identity number travels in the body and never in a URL or access log.
   r.post('/v1/admin/subject-access', {
     schema: {
+      operationId: 'getSubjectAccess',
       summary: 'What is held about a person (registerutdrag): plans, versions, deliveries, holds, accesses',
       tags: ['admin'],
       body: z.object({

@@ -18,6 +18,7 @@ export function healthRoutes(app: FastifyInstance, probes: ReadinessProbes): voi
 
   r.get('/health', {
     schema: {
+      operationId: 'getLiveness',
       summary: 'Liveness: answers 200 while the process runs, whatever its dependencies',
       tags: ['operations'],
       response: { 200: z.object({ status: z.literal('ok') }) },
@@ -27,6 +28,7 @@ export function healthRoutes(app: FastifyInstance, probes: ReadinessProbes): voi
 
   r.get('/ready', {
     schema: {
+      operationId: 'getReadiness',
       summary: 'Readiness: PostgreSQL and Redis reachable',
       tags: ['operations'],
       response: { 200: z.object({ status: z.literal('ready') }), ...problemResponses(503) },

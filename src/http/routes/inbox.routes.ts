@@ -34,6 +34,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServiceContext): void {
 
   r.get('/v1/inbox', {
     schema: {
+      operationId: 'listInbox',
       summary: "Submissions waiting for the caller's organisation, oldest first, until acknowledged",
       tags: ['submissions'],
       querystring: z.object({
@@ -73,6 +74,7 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServiceContext): void {
 
   r.post('/v1/inbox/:id/ack', {
     schema: {
+      operationId: 'acknowledgeInboxItem',
       summary: 'Acknowledge a submission taken from the inbox: the plan becomes acknowledged',
       tags: ['submissions'],
       params: z.object({ id: z.string().describe('The submission id (a UUID)') }),

@@ -28,6 +28,7 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void
 
   r.post('/v1/plans/:id/signatures', {
     schema: {
+      operationId: 'signPlan',
       summary: 'Record a signature, or a refusal with its reason, for the current version',
       tags: ['status'],
       params: planIdParams,
@@ -51,6 +52,7 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void
 
   r.post('/v1/plans/:id/deviations', {
     schema: {
+      operationId: 'recordDeviation',
       summary: 'Record a deviation from the plan or an event of importance (avvikelse, händelse av vikt)',
       tags: ['status'],
       params: planIdParams,
@@ -65,6 +67,7 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void
 
   r.get('/v1/plans/:id/deviations', {
     schema: {
+      operationId: 'getMonthlyCompilation',
       summary: "One month's deviations and events, for the contact person's monthly compilation",
       tags: ['status'],
       params: planIdParams,
@@ -90,6 +93,7 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void
 
   r.post('/v1/plans/:id/consents', {
     schema: {
+      operationId: 'recordConsent',
       summary: 'Record a renewed (given: true) or withdrawn (given: false) consent (samtycke)',
       tags: ['status'],
       params: planIdParams,

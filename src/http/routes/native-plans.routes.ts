@@ -36,6 +36,7 @@ export function nativePlanRoutes(app: FastifyInstance, ctx: ServiceContext): voi
     r.post('/v1/systems/:system/plans', {
       bodyLimit: MAX_DOCUMENT_BYTES,
       schema: {
+        operationId: 'pushNativePlan',
         summary: "Push a plan in a system's native format",
         tags: ['plans'],
         consumes: NATIVE_TYPES,
@@ -75,6 +76,7 @@ export function nativePlanRoutes(app: FastifyInstance, ctx: ServiceContext): voi
 
     r.get('/v1/systems/:system/plans/:id', {
       schema: {
+        operationId: 'getNativePlan',
         summary: "A plan rendered in a system's native format (latest version, or ?version=N)",
         tags: ['plans'],
         produces: NATIVE_TYPES,

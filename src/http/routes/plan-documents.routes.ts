@@ -16,6 +16,7 @@ export function planDocumentRoutes(app: FastifyInstance, ctx: ServiceContext): v
 
   r.get('/v1/systems/fhir/plans/:id', {
     schema: {
+      operationId: 'getFhirPlan',
       summary:
         'A plan as a FHIR R4 Bundle (Patient, CarePlan, Goal, ServiceRequest): latest version, or ?version=N',
       tags: ['plans'],
@@ -41,6 +42,7 @@ export function planDocumentRoutes(app: FastifyInstance, ctx: ServiceContext): v
 
   r.get('/v1/plans/:id/document.pdf', {
     schema: {
+      operationId: 'getFinalDocument',
       summary: 'The final document (slutredigeringsdokument) as PDF: latest version, or ?version=N',
       tags: ['plans'],
       produces: ['application/pdf'],

@@ -42,6 +42,7 @@ export function planListRoutes(app: FastifyInstance, ctx: ServiceContext): void 
 
   r.get('/v1/plans', {
     schema: {
+      operationId: 'listPlans',
       summary: "List the organisation's plans",
       tags: ['plans'],
       querystring: listQuery,
@@ -63,6 +64,7 @@ export function planListRoutes(app: FastifyInstance, ctx: ServiceContext): void 
   // POST, so the identity number travels in the body and never in a URL or access log.
   r.post('/v1/plans/search', {
     schema: {
+      operationId: 'searchPlans',
       summary: 'Find plans by personnummer',
       tags: ['plans'],
       body: searchBody,

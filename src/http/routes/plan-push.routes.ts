@@ -18,6 +18,7 @@ export function planPushRoutes(app: FastifyInstance, ctx: ServiceContext): void 
   app.withTypeProvider<ZodTypeProvider>().post('/v1/plans', {
     bodyLimit: MAX_DOCUMENT_BYTES,
     schema: {
+      operationId: 'pushPlan',
       summary: 'Push a plan as canonical JSON',
       tags: ['plans'],
       headers: pushHeaders,

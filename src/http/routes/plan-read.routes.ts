@@ -33,6 +33,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
 
   r.get('/v1/plans/:id', {
     schema: {
+      operationId: 'getPlan',
       summary: 'A plan as canonical JSON: the latest version, or ?version=N',
       tags: ['plans'],
       params: planIdParams,
@@ -51,6 +52,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
 
   r.get('/v1/plans/:id/versions', {
     schema: {
+      operationId: 'listPlanVersions',
       summary: 'The version history of a plan',
       tags: ['plans'],
       params: planIdParams,
@@ -72,6 +74,7 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
 
   r.get('/v1/plans/:id/status', {
     schema: {
+      operationId: 'getPlanStatus',
       summary:
         'Lifecycle state, deadlines, overdue reasons, missing content, signatures, submissions and consents of a plan',
       tags: ['status'],

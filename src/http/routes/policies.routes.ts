@@ -35,6 +35,7 @@ export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
 
   r.put('/v1/admin/policies/:org', {
     schema: {
+      operationId: 'setOrganisationPolicy',
       summary: "Set the organisation's policy: a preset and the fields that differ",
       tags: ['admin'],
       params: orgParams,
@@ -57,6 +58,7 @@ export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
 
   r.put('/v1/admin/policies/:org/units/:unit', {
     schema: {
+      operationId: 'setUnitPolicy',
       summary: "Set a unit's policy; it replaces the organisation's for the unit's plans",
       tags: ['admin'],
       params: unitParams,
@@ -78,7 +80,13 @@ export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   });
 
   r.get('/v1/admin/policies/:org', {
-    schema: { summary: "The organisation's policy", tags: ['admin'], params: orgParams, response: reads },
+    schema: {
+      operationId: 'getOrganisationPolicy',
+      summary: "The organisation's policy",
+      tags: ['admin'],
+      params: orgParams,
+      response: reads,
+    },
     handler: async (request) => {
       checkOwnOrganisation(callerOf(request), request.params.org);
       return appliedView(await getPolicy(ctx, { organisation: request.params.org, unitId: null }));
@@ -87,6 +95,7 @@ export function policyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
 
   r.get('/v1/admin/policies/:org/units/:unit', {
     schema: {
+      operationId: 'getUnitPolicy',
       summary: "The policy that applies to a unit: its own, else the organisation's",
       tags: ['admin'],
       params: unitParams,

@@ -68,6 +68,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
 
   r.post('/v1/plans/:id/submissions', {
     schema: {
+      operationId: 'submitPlan',
       summary: 'Submit (avge) the current version to the case officer: queued for delivery',
       description:
         'The plan must be complete (422 names what is missing) and established, communicated and signed (409). ' +
@@ -115,6 +116,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
 
   r.get('/v1/plans/:id/submissions/:sid', {
     schema: {
+      operationId: 'getSubmission',
       summary: 'One submission of a plan and how far it got',
       tags: ['submissions'],
       params: submissionParams,
@@ -126,6 +128,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
 
   r.post('/v1/plans/:id/submissions/:sid/receipt', {
     schema: {
+      operationId: 'recordSubmissionReceipt',
       summary: "The receiving system's receipt: the plan becomes acknowledged",
       description:
         'Idempotent: a second receipt answers the same. A submission that failed cannot be acknowledged (409).',

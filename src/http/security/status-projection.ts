@@ -9,11 +9,20 @@ export type StatusWithoutPlanText = Omit<PlanStatusView, 'signatures'> & {
 /**
  * The status as a client without `plans:read` sees it (a poller holding `status:read`): who
  * signed in which role and when, but not the names of those who signed nor the reasons
- * given for a refusal, which are plan content (the person's own name among them).
+ * given for a refusal, which are plan content (the person's own name among them). A role met
+ * by guardians says so without naming them.
  */
 export function statusWithoutPlanText(status: PlanStatusView): StatusWithoutPlanText {
   return {
     ...status,
+    signing: status.signing && {
+      ...status.signing,
+      required: status.signing.required.map((role) => ({
+        ...role,
+        metBy: role.metBy === null ? null : 'by guardian',
+        guardians: [],
+      })),
+    },
     signatures: status.signatures.map((signature) => {
       const {
         name: _name,

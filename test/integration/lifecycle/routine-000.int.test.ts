@@ -89,8 +89,8 @@ describe('routine 000 (Omsorgsförvaltningen, Procapita/Lifecare), through the A
     expect(refusal.body.status).toBe('communicated');
     let status = await o.status(id);
     expect(status.signing.required).toEqual([
-      { role: 'person', satisfiedBy: 'refusal' },
-      { role: 'unit_manager', satisfiedBy: null },
+      { role: 'person', satisfiedBy: 'refusal', metBy: null, guardians: [] },
+      { role: 'unit_manager', satisfiedBy: null, metBy: null, guardians: [] },
     ]);
     expect(status.signing.outstanding).toEqual(['unit_manager']);
     const manager = await o.sign(id, managerSigns);

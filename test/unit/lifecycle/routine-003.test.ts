@@ -56,10 +56,13 @@ describe('routine 003: the person is offered to sign (möjlighet för kund att s
     ]);
   });
 
-  it('accepts a guardian signature but does not count it for the person', () => {
+  it('accepts a guardian signature but does not count it for the person where the policy says so', () => {
     const lifecycle = lifecycleOf(
       lssPlan((p) => (p.signatures = [signed('guardian', 'God Man')])),
-      options,
+      {
+        ...options,
+        policy: { ...lss, guardianSignsForPerson: false },
+      },
     );
     expect(lifecycle.state).toBe('communicated');
     expect(lifecycle.signatures.notRequired).toEqual([signed('guardian', 'God Man')]);

@@ -150,16 +150,16 @@ describe('issue 4: duplicate signatures are idempotent (samma underskrift två g
 });
 
 describe('issue 4: roles the policy does not require are accepted but do not count (ej krävda roller räknas inte)', () => {
-  it('records a guardian signature and lists it apart from the required roles', () => {
+  it('records a signature by a role not required (the contact person outside Lifecare) and lists it apart', () => {
     const plan = homeCarePlan();
-    expect(sign(plan, signed('guardian', 'God Man'), []).outcome).toBe('recorded');
-    const withGuardian = homeCarePlan(
-      (p) => (p.signatures = [signed('guardian', 'God Man'), signed('unit_manager', 'Lena')]),
+    expect(sign(plan, signed('contact_person', 'Maria'), []).outcome).toBe('recorded');
+    const withContact = homeCarePlan(
+      (p) => (p.signatures = [signed('contact_person', 'Maria'), signed('unit_manager', 'Lena')]),
     );
-    const lifecycle = lifecycleOf(withGuardian);
+    const lifecycle = lifecycleOf(withContact);
     expect(lifecycle.state).toBe('communicated');
     expect(lifecycle.signatures.outstanding).toEqual(['person']);
-    expect(lifecycle.signatures.notRequired).toEqual([signed('guardian', 'God Man')]);
+    expect(lifecycle.signatures.notRequired).toEqual([signed('contact_person', 'Maria')]);
   });
 });
 
