@@ -77,13 +77,6 @@ const envSchema = z.object({
   OIDC_ISSUER: providerUrl().optional(),
   OIDC_CLIENT_ID: z.string().max(1000).optional(),
   OIDC_CLIENT_SECRET: z.string().max(1000).optional(),
-  PUBLIC_URL: z
-    .url({ protocol: /^https?$/ })
-    .refine((value) => !URL.canParse(value) || ['', '/'].includes(new URL(value).pathname), {
-      message: 'must be an origin (scheme://host[:port]) without a path',
-    })
-    .transform((value) => value.replace(/\/$/, ''))
-    .optional(),
   OIDC_SCOPES: z
     .string()
     .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'must be space-separated scopes')
@@ -164,7 +157,7 @@ export interface OidcConfig {
   clientId: string;
   /** Sent with client_secret_basic. */
   clientSecret: string;
-  /** The address browsers use (origin only); the redirect URI is PUBLIC_URL/auth/callback. */
+  /** PUBLIC_URL, the address browsers use; the redirect URI is PUBLIC_URL/auth/callback. */
   publicUrl: string;
   /** The scopes asked for, space-separated; always with `openid`. */
   scopes: string;

@@ -5,7 +5,7 @@ const BASE = {
   OIDC_ISSUER: 'https://login.microsoftonline.com/4b1a5c2e-0000-4000-8000-00000000abcd/v2.0',
   OIDC_CLIENT_ID: 'planbrygga-inkorg',
   OIDC_CLIENT_SECRET: 'secret',
-  PUBLIC_URL: 'https://planbrygga.kommun.se/',
+  PUBLIC_URL: 'https://planbrygga.kommun.se',
 };
 
 describe('loadConfig: sign-in to the browser pages (OpenID Connect)', () => {
@@ -37,7 +37,10 @@ describe('loadConfig: sign-in to the browser pages (OpenID Connect)', () => {
       [withoutUrl, /PUBLIC_URL: is required when OIDC_ISSUER is set/],
       [{ OIDC_CLIENT_SECRET: 'x' }, /OIDC_CLIENT_SECRET: is set but OIDC_ISSUER is not/],
       [{ ...BASE, OIDC_ISSUER: 'http://idp.example' }, /OIDC_ISSUER: must be an https URL/],
-      [{ ...BASE, PUBLIC_URL: 'https://host.example/app' }, /PUBLIC_URL: must be an origin/],
+      [
+        { ...BASE, PUBLIC_URL: 'https://host.example/' },
+        /PUBLIC_URL: must be an origin and path without a trailing slash/,
+      ],
       [{ ...BASE, OIDC_SCOPES: 'profile email' }, /OIDC_SCOPES: must include openid/],
       [{ ...BASE, SESSION_IDLE_MINUTES: '0' }, /SESSION_IDLE_MINUTES/],
     ];
