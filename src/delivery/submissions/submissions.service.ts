@@ -2,7 +2,7 @@ import type { Tx } from '../../db/database.js';
 import type { SubmissionRow } from '../../db/lifecycle-schema.js';
 import { withPendingWrites } from '../../db/pending-writes.js';
 import { lockOwnPlan } from '../../db/repositories/lifecycle.repository.js';
-import type { PlanRow } from '../../db/schema.js';
+import type { Database, PlanRow } from '../../db/schema.js';
 import { submissionRefusal } from '../../domain/lifecycle/lifecycle.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
 import { conflict, notFound } from '../../services/errors.js';
@@ -12,6 +12,12 @@ import {
   loadSnapshot,
   SYSTEM_ACTOR,
 } from '../../services/lifecycle.service.js';
+import {
+  type DeliveryAttempt,
+  type DeliveryStart,
+  recordSentAttempt,
+} from '../deliveries/deliveries.repository.js';
+import { jobTables } from '../outbox/outbox.repository.js';
 import { createSubmissions, settlePlan } from './dispatch-effects.js';
 import type { SubmitMode } from './submission-targets.js';
 import {
@@ -180,8 +186,11 @@ export async function recordSubmissionOutcome(
   outcome: 'delivered' | 'failed',
   requestId: string | undefined,
   known?: CurrentVersion,
+  /** The delivery attempt that decided it, recorded in the same transaction. */
+  sent?: { start: DeliveryStart; attempt: DeliveryAttempt; at: Date },
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
+    if (sent) await recordSentAttempt(jobTables<Database>(trx), sent.start, sent.attempt, sent.at);
     const row = await lockPlanOfSubmission(trx, submissionId);
     if (!row) return;
     if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;
