@@ -110,7 +110,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerAuthorization(app);
   registerAuditLog(app, ctx);
   registerIdempotency(app, ctx);
-  await registerOpenApi(app, API_VERSION);
+  await registerOpenApi(app, { version: API_VERSION, publicUrl: deps.config.publicUrl });
 
   healthRoutes(app, { db: deps.db, redis: deps.redis });
   planPushRoutes(app, ctx);

@@ -61,6 +61,10 @@ const envSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(72_000),
   METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .regex(/^[^?#]*[^/?#]$/, 'must be an origin and path without a trailing slash, query or fragment')
+    .optional(),
   OPERATOR_ORGANISATION: z
     .string()
     .regex(/^\d{4}$/, 'must be a 4-digit municipality code')
@@ -115,6 +119,8 @@ export interface Config {
    * municipality per installation).
    */
   operatorOrganisation: string | null;
+  /** PUBLIC_URL: the URL clients reach the API at, the OpenAPI document's server; null when unset. */
+  publicUrl: string | null;
   /** OAuth2 access tokens accepted beside API keys; null: API keys only (OAUTH_ISSUER not set). */
   oauth: OAuthConfig | null;
 }
@@ -226,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }),
     metricsToken: e.METRICS_TOKEN ?? null,
     operatorOrganisation: e.OPERATOR_ORGANISATION ?? null,
+    publicUrl: e.PUBLIC_URL ?? null,
     oauth: oauthConfig(e),
   });
 }

@@ -42,6 +42,33 @@ export interface RunningProcess {
   close(): Promise<void>;
 }
 
+/** The pauses between tries to reach PostgreSQL at start: doubling from 250 ms up to 2 s. */
+const START_RETRY_MS = { first: 250, longest: 2_000 };
+
+/**
+ * Applies pending migrations, first waiting for PostgreSQL if it is away (restarting, or
+ * started after this process): logged once, retried with backoff, as long as it takes. Any
+ * other failure of a migration stops the start.
+ */
+async function migrateWhenReachable(config: Readonly<Config>, logger: Logger): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const migrationDb = createDatabase(config.databaseUrl, migrationDatabaseOptions(config));
+    try {
+      const { applied } = await migrateToLatest(migrationDb);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+      if (attempt > 0) logger.info('PostgreSQL answers; starting');
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      if (attempt === 0) logger.warn({ err }, 'PostgreSQL is unreachable at start; waiting for PostgreSQL');
+    } finally {
+      await migrationDb.destroy();
+    }
+    const pause = Math.min(START_RETRY_MS.first * 2 ** attempt, START_RETRY_MS.longest);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
+
 /**
  * The one composition of a planbrygga process: `serve` is HTTP and workers (or HTTP alone
  * with `--no-workers`), `worker` is workers alone. Migrates first; SIGTERM and SIGINT close
@@ -53,13 +80,7 @@ export async function runProcess(
   logger?: Logger,
 ): Promise<RunningProcess> {
   const deps = createDependencies(config, logger);
-  const migrationDb = createDatabase(config.databaseUrl, migrationDatabaseOptions(config));
-  try {
-    const { applied } = await migrateToLatest(migrationDb);
-    if (applied.length) deps.logger.info({ applied }, 'migrations applied');
-  } finally {
-    await migrationDb.destroy();
-  }
+  await migrateWhenReachable(config, deps.logger);
   const app = roles.http ? await buildApp(deps) : null;
   const dispatch = roles.workers ? startDispatch(deps) : null;
 

@@ -1,7 +1,9 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
-import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { OperationCatalogue } from './api-document/operations.js';
+import { RESPONSE_HEADERS } from './api-document/responses.js';
+import { SchemaComponents } from './api-document/schema-components.js';
 
 /** Every tag an operation may carry, declared once with what it groups. */
 export const OPERATION_TAGS = [
@@ -28,22 +30,37 @@ export const OPERATION_TAGS = [
   { name: 'operations', description: 'Liveness and readiness probes for the platform that runs planbrygga' },
 ];
 
+export interface ApiDocumentOptions {
+  version: string;
+  /** PUBLIC_URL: where clients reach this installation; null: the document names the server it is read from. */
+  publicUrl: string | null;
+}
+
 /**
- * The OpenAPI document is generated from the routes' zod schemas. Register before the
- * routes so that @fastify/swagger sees them.
+ * The OpenAPI document is generated from the routes' zod schemas (api-document/). Register
+ * before the routes so that @fastify/swagger sees them.
  */
-export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance, options: ApiDocumentOptions): Promise<void> {
+  const schemas = new SchemaComponents();
+  const operations = new OperationCatalogue(schemas);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: {
         title: 'planbrygga',
-        version,
+        version: options.version,
         description:
           'Integration hub for genomförandeplaner. Every /v1 request needs `Authorization: Bearer <key>`, ' +
           'with an API key or, where the installation is configured for it, an OAuth2 access token; ' +
           'errors are application/problem+json (RFC 9457).',
+        contact: { name: 'planbrygga', url: 'https://planbrygga.se' },
+        license: { name: 'Proprietary', url: 'https://planbrygga.se/license' },
       },
+      servers: [
+        options.publicUrl
+          ? { url: options.publicUrl, description: 'This installation' }
+          : { url: '/', description: 'The installation that serves this document' },
+      ],
       components: {
         securitySchemes: {
           apiKey: {
@@ -68,8 +85,21 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       security: [{ apiKey: [] }, { accessToken: [] }],
       tags: OPERATION_TAGS,
     },
-    transform: createJsonSchemaTransform({ skipList: ['/openapi.json'] }),
-    transformObject: jsonSchemaTransformObject,
+    transform: operations.transform,
+    transformObject: (generated) => {
+      if (!('openapiObject' in generated)) throw new Error('The API document is OpenAPI 3.1');
+      const { openapiObject } = generated;
+      const paths = operations.paths();
+      return {
+        ...openapiObject,
+        paths,
+        components: {
+          ...openapiObject.components,
+          schemas: schemas.components(),
+          headers: RESPONSE_HEADERS,
+        },
+      };
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

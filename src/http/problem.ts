@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FieldIssue } from '../domain/field-issue.js';
+import { fieldIssueSchema } from './schemas.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -12,7 +13,7 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    errors: z.array(fieldIssueSchema),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details; `errors` names each offending field.' });
 
@@ -80,7 +81,38 @@ export function sendUnavailable(
   return sendProblem(request, reply, { status: 503, detail, ...(errors && { errors }) });
 }
 
-/** Response schemas of the problems a route can answer with, for the OpenAPI document. */
-export function problemResponses(...statuses: number[]): Record<number, typeof problemSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, problemSchema]));
+/** What a problem of each status means in this API; the problem's `detail` and `errors` say the rest. */
+const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'A path segment, query parameter, header or the body cannot be read; `errors` names each',
+  401: 'No valid API key or access token',
+  403: "The credential lacks this route's scope",
+  404: 'No such resource for the caller',
+  409: "The resource's state does not allow this now; `detail` says why",
+  412: 'If-Match names a version that is not the current one',
+  413: 'The body is larger than this endpoint accepts',
+  415: 'The body is not of a media type this endpoint accepts; `detail` names the accepted ones',
+  422: 'The body is well-formed but breaks a rule; `errors` names each field by its path',
+  429: 'Too many requests; wait the seconds of Retry-After',
+  500: 'An unexpected error; it was logged under the request id in `instance`',
+  503: 'A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After',
+};
+
+export interface ProblemResponse {
+  description: string;
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof problemSchema } };
+}
+
+export function problemResponse(status: number): ProblemResponse {
+  return {
+    description: PROBLEM_DESCRIPTIONS[status] ?? 'The request was refused',
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+  };
+}
+
+/** The problems a route answers with, as its `response` declares them: problem+json with their meaning. */
+export function problemResponses<const S extends number>(...statuses: S[]): Record<S, ProblemResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse(status)])) as Record<
+    S,
+    ProblemResponse
+  >;
 }

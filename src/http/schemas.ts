@@ -13,7 +13,10 @@ export const canonicalPlanBody = planSchema.meta({
 });
 
 export const fieldIssueSchema = z
-  .object({ path: z.string(), message: z.string() })
+  .object({
+    path: z.string().describe('JSON Pointer to the field (RFC 6901); empty for the whole body or request'),
+    message: z.string().describe('What is wrong with it, in plain words'),
+  })
   .meta({ id: 'FieldIssue' });
 
 export const pushResultSchema = z
@@ -52,3 +55,16 @@ export const pushHeaders = z.looseObject({
     .optional()
     .describe('ETag of the version this push replaces ("vN"); 412 if not current'),
 });
+
+/** `If-None-Match` of reads that answer 304 while the representation is unchanged. */
+export const cacheHeaders = z.looseObject({
+  'if-none-match': z
+    .string()
+    .optional()
+    .describe('The ETag of the representation the client holds; 304 without a body while it is current'),
+});
+
+/** The 304 of a conditional read: no body. */
+export const notModifiedSchema = z
+  .null()
+  .describe('Not modified: the ETag sent in If-None-Match is still current');

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Db } from '../../src/db/database.js';
+import { LISTENER_APPLICATION_NAME } from '../../src/db/notification-listener.js';
 import { generateWebhookSecret } from '../../src/delivery/contract/webhook-signature.js';
 import { freePort, postgresBinaries } from '../helpers/service-binaries.js';
 import {
@@ -58,6 +59,13 @@ async function submissionStatuses(ids: readonly string[]): Promise<string[]> {
 
 const delivered = async (ids: readonly string[]) =>
   (await submissionStatuses(ids)).filter((s) => s === 'delivered').length === ids.length;
+
+/** Open LISTEN connections of planbrygga processes (the API's long-pollers', the worker's relay). */
+async function listeners(): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+    where application_name = ${LISTENER_APPLICATION_NAME}`.execute(db);
+  return Number(rows[0]?.n);
+}
 
 /** The process's log lines about PostgreSQL's availability. */
 function availabilityLines(process: WorkerProcess): string[] {
@@ -215,6 +223,9 @@ describe.skipIf(!postgresBinaries())('faults: PostgreSQL and Redis restarted und
 
     traffic.start();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The API listens for its long-poller, the worker for its relay.
+    const listening = await listeners();
+    expect(listening).toBe(2);
     await cluster.stop();
     holding = false;
     for (const res of receiver.held) res.writeHead(200).end();
@@ -227,6 +238,17 @@ describe.skipIf(!postgresBinaries())('faults: PostgreSQL and Redis restarted und
     );
     const beforeOutage = traffic.submissions.slice(0, 5).map((s) => s.submissionId);
     const deliveriesMs = await msUntil(back, () => delivered(beforeOutage));
+    const listenMs = await msUntil(back, async () => (await listeners()) === listening);
+    // A submission made now is relayed at its commit, through the re-established LISTEN, not at the next poll.
+    const submitted = traffic.submissions.length;
+    await waitFor(
+      async () => traffic.submissions.length > submitted,
+      10_000,
+      'a submission after the outage',
+    );
+    const after = traffic.submissions.at(-1)!;
+    const relayedMs = await msUntil(after.at, () => delivered([after.submissionId]));
+    const longPollMs = await msUntil(back, async () => traffic.changesAnsweredAt.some((at) => at > back));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await traffic.stop();
 
@@ -234,11 +256,15 @@ describe.skipIf(!postgresBinaries())('faults: PostgreSQL and Redis restarted und
       requests: requestsMs,
       '/ready': readyMs,
       'deliveries in flight recorded': deliveriesMs,
+      'LISTEN re-established (API and worker)': listenMs,
+      'long-poller answered with a change': longPollMs,
     });
+    console.info(`  a submission made after recovery delivered in ${relayedMs} ms`);
     expectRunning();
     expectBoundedAnswers(traffic.answers);
     expect(classify(traffic.answers)['503']).toBeGreaterThan(0);
-    expect(Math.max(readyMs, requestsMs, deliveriesMs)).toBeLessThan(RECOVERY_MS);
+    expect(Math.max(readyMs, requestsMs, deliveriesMs, listenMs, longPollMs)).toBeLessThan(RECOVERY_MS);
+    expect(relayedMs).toBeLessThan(1_500);
     // Logged once per outage by each process, not once per request or job.
     for (const process of [api, worker]) {
       const logged = availabilityLines(process);
@@ -288,4 +314,40 @@ describe.skipIf(!postgresBinaries())('faults: PostgreSQL and Redis restarted und
     await expectStoredOnce(traffic, 'redis');
     await expectDeliveredOnce(traffic, '/submissions');
   }, 180_000);
+
+  it('a process started while PostgreSQL is away waits for it, then migrates and serves', async () => {
+    await cluster.stop();
+    const port = await freePort();
+    const late = await spawnPlanbrygga(
+      ['serve', '--no-workers'],
+      {
+        DATABASE_URL: cluster.url,
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: 'faults:',
+        PORT: String(port),
+      },
+      { waitForStart: false },
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+      expect(late.child.exitCode, late.output()).toBeNull();
+      await cluster.start();
+      const back = Date.now();
+      const readyMs = await msUntil(
+        back,
+        async () => (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => null))?.status === 200,
+      );
+      console.info(
+        `fault: a process started while PostgreSQL was down served ${readyMs} ms after it answered`,
+      );
+      expect(readyMs).toBeLessThan(RECOVERY_MS);
+      const waiting = late
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('waiting for PostgreSQL'));
+      expect(waiting, late.output()).toHaveLength(1);
+    } finally {
+      await late.stop();
+    }
+  }, 60_000);
 });

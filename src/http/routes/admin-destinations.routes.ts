@@ -60,6 +60,7 @@ export function adminDestinationRoutes(app: FastifyInstance, ctx: ServiceContext
       summary: 'Register a destination of the organisation',
       tags: ['admin'],
       body: newDestinationBody,
+      responseHeaders: { 201: ['Location'] },
       response: { 201: destinationSchema, ...problemResponses(400, 401, 403, 422) },
     },
     handler: async (request, reply) => {

@@ -8,6 +8,7 @@ import { versionETag } from '../etag.js';
 import { problemResponses } from '../problem.js';
 import { planIdParams } from '../schemas.js';
 
+const FHIR_CONTENT_TYPE = 'application/fhir+json; fhirVersion=4.0; charset=utf-8';
 const versionQuery = z.object({ version: z.coerce.number().int().min(1).max(1_000_000_000).optional() });
 
 /** Read-only renderings of a stored plan that are not interchange formats: FHIR R4 and the PDF final document. */
@@ -20,10 +21,20 @@ export function planDocumentRoutes(app: FastifyInstance, ctx: ServiceContext): v
       summary:
         'A plan as a FHIR R4 Bundle (Patient, CarePlan, Goal, ServiceRequest): latest version, or ?version=N',
       tags: ['plans'],
-      produces: ['application/fhir+json'],
       params: planIdParams,
       querystring: versionQuery,
-      response: problemResponses(400, 401, 403, 404),
+      responseHeaders: { 200: ['ETag'] },
+      response: {
+        200: {
+          description: 'The FHIR R4 Bundle (type document)',
+          content: {
+            [FHIR_CONTENT_TYPE]: {
+              schema: z.looseObject({ resourceType: z.literal('Bundle') }).describe('A FHIR R4 Bundle'),
+            },
+          },
+        },
+        ...problemResponses(400, 401, 403, 404),
+      },
     },
     handler: async (request, reply) => {
       const { version, bundle } = await planAsFhirBundle(
@@ -35,7 +46,7 @@ export function planDocumentRoutes(app: FastifyInstance, ctx: ServiceContext): v
       // The body is a FHIR document, not one of the problem schemas declared above.
       return (reply as FastifyReply)
         .header('etag', versionETag(version))
-        .type('application/fhir+json; fhirVersion=4.0; charset=utf-8')
+        .type(FHIR_CONTENT_TYPE)
         .send(JSON.stringify(bundle));
     },
   });
@@ -45,10 +56,18 @@ export function planDocumentRoutes(app: FastifyInstance, ctx: ServiceContext): v
       operationId: 'getFinalDocument',
       summary: 'The final document (slutredigeringsdokument) as PDF: latest version, or ?version=N',
       tags: ['plans'],
-      produces: ['application/pdf'],
       params: planIdParams,
       querystring: versionQuery,
-      response: problemResponses(400, 401, 403, 404),
+      responseHeaders: { 200: ['ETag', 'Content-Disposition'] },
+      response: {
+        200: {
+          description: 'The final document as PDF',
+          content: {
+            'application/pdf': { schema: z.string().meta({ contentMediaType: 'application/pdf' }) },
+          },
+        },
+        ...problemResponses(400, 401, 403, 404),
+      },
     },
     handler: async (request, reply) => {
       const { version, pdf } = await finalDocument(

@@ -23,6 +23,7 @@ export function planPushRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       tags: ['plans'],
       headers: pushHeaders,
       body: canonicalPlanBody,
+      responseHeaders: { 200: ['ETag'], 201: ['ETag', 'Location'] },
       response: {
         200: pushResultSchema.describe('Identical to the stored version: nothing changed'),
         201: pushResultSchema.describe('A new plan or a new version was stored'),

@@ -9,7 +9,7 @@ import { grants } from '../auth/route-scopes.js';
 import { contentETag, ifNoneMatchHits, notModified, versionETag } from '../etag.js';
 import { planStatusSchema } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
-import { canonicalPlanBody, planIdParams } from '../schemas.js';
+import { cacheHeaders, canonicalPlanBody, notModifiedSchema, planIdParams } from '../schemas.js';
 import { statusWithoutPlanText } from '../security/status-projection.js';
 
 const versionsSchema = z
@@ -26,8 +26,6 @@ const versionsSchema = z
   })
   .meta({ id: 'PlanVersions' });
 
-const cacheHeaders = z.looseObject({ 'if-none-match': z.string().optional() });
-
 export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -39,7 +37,8 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       params: planIdParams,
       querystring: z.object({ version: z.coerce.number().int().min(1).max(1_000_000_000).optional() }),
       headers: cacheHeaders,
-      response: { 200: canonicalPlanBody, 304: z.null(), ...problemResponses(400, 401, 403, 404) },
+      responseHeaders: { 200: ['ETag'], 304: ['ETag'] },
+      response: { 200: canonicalPlanBody, 304: notModifiedSchema, ...problemResponses(400, 401, 403, 404) },
     },
     handler: async (request, reply) => {
       const view = await getPlanVersion(ctx, callerOf(request), request.params.id, request.query.version);
@@ -80,7 +79,8 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       tags: ['status'],
       params: planIdParams,
       headers: cacheHeaders,
-      response: { 200: planStatusSchema, 304: z.null(), ...problemResponses(401, 403, 404) },
+      responseHeaders: { 200: ['ETag'], 304: ['ETag'] },
+      response: { 200: planStatusSchema, 304: notModifiedSchema, ...problemResponses(401, 403, 404) },
     },
     handler: async (request, reply) => {
       const caller = callerOf(request);

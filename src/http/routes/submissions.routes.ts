@@ -80,6 +80,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
       tags: ['submissions'],
       params: planIdParams,
       body: submitBody.nullish(),
+      responseHeaders: { 200: ['Location'], 202: ['Location'] },
       response: {
         200: submittedSchema.describe(
           'The version was submitted already: the existing submissions, nothing queued',

@@ -3,7 +3,7 @@ import { validPlan } from '../../helpers/plans.js';
 
 /** One request's outcome: its status (0: no answer), how long it took, when it was sent. */
 export interface Answer {
-  kind: 'push' | 'status' | 'submit' | 'ready';
+  kind: 'push' | 'status' | 'submit' | 'ready' | 'changes';
   status: number;
   ms: number;
   sentAt: number;
@@ -52,6 +52,9 @@ export class Traffic {
   readonly storedPlans: string[] = [];
   readonly unansweredPushes: PendingPush[] = [];
   readonly submissions: { planId: string; submissionId: string; at: number }[] = [];
+  /** The long-poller's answers that brought changes: when each arrived (ms since the epoch). */
+  readonly changesAnsweredAt: number[] = [];
+  #cursor = '0';
   #running = false;
   #loops: Promise<void>[] = [];
   #n = 0;
@@ -137,7 +140,16 @@ export class Traffic {
     if (planId) await this.request('status', `/v1/plans/${planId}/status`);
   }
 
-  /** Starts the clients: two pushing, one polling status, one submitting, each at its own pace. */
+  /** One long poll of the change feed (`wait=5`), from the cursor of the last answer. */
+  async followChanges(): Promise<void> {
+    const { answer, json } = await this.request('changes', `/v1/changes?after=${this.#cursor}&wait=5`);
+    if (answer.status !== 200) return;
+    const page = json as { items: unknown[]; cursor: string };
+    this.#cursor = page.cursor;
+    if (page.items.length > 0) this.changesAnsweredAt.push(answer.sentAt + answer.ms);
+  }
+
+  /** Starts the clients: two pushing, one polling status, one submitting, one long-polling changes. */
   start(): void {
     this.#running = true;
     const loop = async (step: () => Promise<unknown>, pauseMs: number) => {
@@ -151,6 +163,7 @@ export class Traffic {
       loop(() => this.push(), 40),
       loop(() => this.pollStatus(), 20),
       loop(() => this.pushAndSubmit(), 100),
+      loop(() => this.followChanges(), 0),
     ];
   }
 

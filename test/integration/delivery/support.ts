@@ -136,6 +136,7 @@ export function spawnWorker(env: Record<string, string>): Promise<WorkerProcess>
 export async function spawnPlanbrygga(
   args: readonly string[],
   env: Record<string, string>,
+  { waitForStart = true } = {},
 ): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [WORKER_MAIN, ...args], {
     cwd: ROOT,
@@ -159,10 +160,12 @@ export async function spawnPlanbrygga(
     output += d.toString();
   });
   const exited = once(child, 'exit');
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`planbrygga ${args.join(' ')} exited at start:\n${output}`);
-    return output.includes('planbrygga started');
-  }, 30_000);
+  if (waitForStart)
+    await waitFor(async () => {
+      if (child.exitCode !== null)
+        throw new Error(`planbrygga ${args.join(' ')} exited at start:\n${output}`);
+      return output.includes('planbrygga started');
+    }, 30_000);
   return {
     child,
     output: () => output,

@@ -53,4 +53,13 @@ describe('loadConfig', () => {
     expect(config.usingDevelopmentIndexKey).toBe(false);
     expect(config.redisUrl).toBe('redis://r:6379/3');
   });
+
+  it('takes PUBLIC_URL as the API document names it: an http(s) URL without a trailing slash', () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'https://planbrygga.example.se/api' }).publicUrl).toBe(
+      'https://planbrygga.example.se/api',
+    );
+    expect(() => loadConfig({ PUBLIC_URL: 'https://planbrygga.example.se/' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://planbrygga.example.se' })).toThrow(/PUBLIC_URL/);
+  });
 });
