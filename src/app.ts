@@ -143,6 +143,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     tokens,
     registry: createMetrics({
       db: jobTables(deps.db),
+      records: deps.db,
       queues: deps.queues,
       logger: deps.logger,
       changeWaiters,

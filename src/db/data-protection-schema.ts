@@ -28,9 +28,26 @@ export interface LegalHoldsTable {
   created_at: Timestamp;
 }
 
+/** A retention run that was not a dry run: counts and dates only. */
+export interface RetentionRunsTable {
+  id: Generated<string>;
+  /** The BullMQ job of a scheduled run; null for `planbrygga retention run`. */
+  job_id: string | null;
+  /** The Stockholm date the rules were applied on, written `YYYY-MM-DD`. */
+  on_date: ColumnType<string, string, string>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  versions_pruned: number;
+  plans_pruned: number;
+  busy: number;
+  /** Versions kept, by reason (retention-rules.ts KEEP_REASONS). */
+  kept: ColumnType<Record<string, number>, string, string>;
+}
+
 export interface DataProtectionTables {
   plan_ends: PlanEndsTable;
   legal_holds: LegalHoldsTable;
+  retention_runs: RetentionRunsTable;
 }
 
 export type PlanEndRow = Selectable<PlanEndsTable>;

@@ -3,11 +3,17 @@ import { serviceContext } from '../app.js';
 import { encryptedSecretCodec } from '../crypto/destination-secret-codec.js';
 import { createJobHandlers } from './jobs/handlers.js';
 import { type OutboxRelay, startOutboxRelay } from './outbox/outbox-relay.js';
-import { scheduleOverdueScan } from './queues/queues.js';
+import { type ScheduledJobName, scheduleJob } from './queues/queues.js';
 import { createWorkers, type Workers } from './queues/workers.js';
 
-/** 02:15 every night, Stockholm time: the overdue scan. */
-export const OVERDUE_SCAN_PATTERN = '15 2 * * *';
+/**
+ * When the maintenance jobs run, as cron patterns in Stockholm time: the overdue scan at 02:15
+ * every night, the retention run at 02:45, both in the quiet hours.
+ */
+export const SCHEDULES: Readonly<Record<ScheduledJobName, string>> = {
+  'overdue.scan': '15 2 * * *',
+  'retention.run': '45 2 * * *',
+};
 
 export interface Dispatch {
   relay: OutboxRelay;
@@ -19,7 +25,7 @@ export interface Dispatch {
 /** The outbox relay and the workers of every queue, as `serve` and `worker` run them. */
 export function startDispatch(
   deps: AppDependencies,
-  options: { fetch?: typeof globalThis.fetch } = {},
+  options: { fetch?: typeof globalThis.fetch; schedules?: Partial<Record<ScheduledJobName, string>> } = {},
 ): Dispatch {
   const { config, logger } = deps;
   const settings = config.dispatch;
@@ -56,10 +62,13 @@ export function startDispatch(
     lockDurationMs: settings.lockDurationMs,
     stalledIntervalMs: settings.lockDurationMs,
   });
-  // Every instance upserts the one schedule; while Redis is away the next start does it.
-  scheduleOverdueScan(deps.queues, OVERDUE_SCAN_PATTERN).catch((err: unknown) =>
-    logger.warn({ err }, 'could not schedule the overdue scan; the next start tries again'),
-  );
+  // Every instance upserts the one schedule of each job; while Redis is away the next start does it.
+  const schedules = { ...SCHEDULES, ...options.schedules };
+  for (const [job, pattern] of Object.entries(schedules) as [ScheduledJobName, string][]) {
+    scheduleJob(deps.queues, job, pattern).catch((err: unknown) =>
+      logger.warn({ err, job }, 'could not schedule the job; the next start tries again'),
+    );
+  }
 
   return {
     relay,

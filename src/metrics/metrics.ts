@@ -5,8 +5,10 @@ import { isJobName, QUEUE_NAMES, type QueueName, queueOf } from '../delivery/que
 import type { Queues } from '../delivery/queues/queues.js';
 import type { Logger } from '../logger.js';
 import { deliveryLatencies, tallyDeliveries } from './dispatch-stats.repository.js';
+import { type RetentionSources, registerRetentionMetrics } from './retention-metrics.js';
+import { type Guard, sharedPerScrape } from './scrape.js';
 
-export interface MetricsSources {
+export interface MetricsSources extends RetentionSources {
   db: JobsExecutor;
   queues: Queues;
   logger: Logger;
@@ -128,6 +130,7 @@ export function createMetrics(sources: MetricsSources): Registry {
   });
 
   registry.registerMetric(latencyHistogram(sources, guarded));
+  registerRetentionMetrics(registry, sources, guarded);
   const waiting = new Gauge({
     name: 'planbrygga_change_waiters',
     help: 'Requests of this process waiting for a change on the change feed (long poll)',
@@ -138,19 +141,6 @@ export function createMetrics(sources: MetricsSources): Registry {
   });
   return registry;
 }
-
-/** One call shared by all who ask while it runs; the next scrape calls again. */
-function sharedPerScrape<T>(load: () => Promise<T>): () => Promise<T> {
-  let running: Promise<T> | null = null;
-  return () => {
-    running ??= load().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-}
-
-type Guard = (what: string, collect: () => Promise<void>) => () => Promise<void>;
 
 /**
  * A histogram whose buckets are counted by PostgreSQL on each scrape. prom-client's Histogram

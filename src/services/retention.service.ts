@@ -4,6 +4,7 @@ import {
   lockPlans,
   plansHoldingContent,
 } from '../db/repositories/retention.repository.js';
+import { insertRetentionRun } from '../db/repositories/retention-runs.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import { presetPolicy } from '../domain/policy/presets.js';
 import {
@@ -38,6 +39,8 @@ export interface RetentionOptions {
   batchSize?: number;
   /** Joins the run's audit entries (one per plan pruned). */
   runId: string;
+  /** The BullMQ job of a scheduled run, recorded with the run; none for a run by hand. */
+  jobId?: string;
 }
 
 /**
@@ -45,12 +48,34 @@ export interface RetentionOptions {
  * batches of plans, each batch one transaction that locks its plans, reads their facts,
  * decides and prunes. Safe to interrupt (a batch commits or not) and to run again, or on
  * several workers at once (locked plans are skipped, pruned versions are not looked at again).
+ * A run that is not a dry run is recorded (retention_runs) when it finishes, for /metrics.
  */
 export async function runRetention(
   ctx: ServiceContext,
   options: RetentionOptions,
 ): Promise<RetentionSummary> {
-  const today = options.today ?? stockholmDate(ctx.clock());
+  const startedAt = ctx.clock();
+  const summary = await pruneHeldContent(ctx, options, options.today ?? stockholmDate(startedAt));
+  if (!summary.dryRun) {
+    await insertRetentionRun(ctx.db, {
+      jobId: options.jobId ?? null,
+      onDate: summary.date,
+      startedAt,
+      finishedAt: ctx.clock(),
+      versionsPruned: summary.pruned,
+      plansPruned: summary.plans,
+      busy: summary.busy,
+      kept: summary.kept,
+    });
+  }
+  return summary;
+}
+
+async function pruneHeldContent(
+  ctx: ServiceContext,
+  options: RetentionOptions,
+  today: string,
+): Promise<RetentionSummary> {
   const batchSize = options.batchSize ?? 500;
   const summary: RetentionSummary = {
     date: today,

@@ -2,6 +2,7 @@ import type { JobHandlers } from '../queues/catalogue.js';
 import { type HandlerDependencies, jobTools } from './job-dependencies.js';
 import { overdueScanJob } from './overdue-scan.job.js';
 import { plannerNotifyJob } from './planner-notify.job.js';
+import { retentionRunJob } from './retention-run.job.js';
 import { signOffJob } from './signoff.job.js';
 import { statusWritebackJob } from './status-writeback.job.js';
 import { submissionDeliverJob } from './submission-deliver.job.js';
@@ -20,5 +21,6 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
     'planner.notify': plannerNotifyJob(tools),
     'status.writeback': statusWritebackJob(tools),
     'overdue.scan': overdueScanJob(deps.ctx),
+    'retention.run': retentionRunJob(deps.ctx),
   };
 }

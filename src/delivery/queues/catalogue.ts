@@ -80,6 +80,12 @@ export const JOBS = {
     event: null,
     payload: z.strictObject({ requestId }),
   },
+  // gallring: the daily retention run (src/services/retention.service.ts)
+  'retention.run': {
+    queue: 'maintenance',
+    event: null,
+    payload: z.strictObject({ requestId }),
+  },
 } as const satisfies Record<string, { queue: QueueName; event: string | null; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

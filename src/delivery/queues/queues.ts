@@ -149,17 +149,17 @@ async function closeQueue(queue: Queue): Promise<void> {
   await queue.close();
 }
 
+/** The jobs that run on a schedule rather than from the outbox. */
+export type ScheduledJobName = 'overdue.scan' | 'retention.run';
+
 /**
- * The overdue scan on a cron pattern in Stockholm time, as a BullMQ job scheduler. It needs
- * no outbox: upserting is idempotent (every instance may call it at start, Redis keeps one
- * schedule) and the scan itself is safe to repeat.
+ * A maintenance job on a cron pattern in Stockholm time, as a BullMQ job scheduler named after
+ * the job. It needs no outbox: upserting is idempotent (every instance may call it at start,
+ * Redis keeps one schedule, and each time it fires there is one job, which one worker takes),
+ * and the job itself is safe to repeat.
  */
-export async function scheduleOverdueScan(queues: Queues, pattern: string): Promise<void> {
+export async function scheduleJob(queues: Queues, name: ScheduledJobName, pattern: string): Promise<void> {
   await queues
-    .queue(queueOf('overdue.scan'))
-    .upsertJobScheduler(
-      'overdue.scan',
-      { pattern, tz: 'Europe/Stockholm' },
-      { name: 'overdue.scan', data: {} },
-    );
+    .queue(queueOf(name))
+    .upsertJobScheduler(name, { pattern, tz: 'Europe/Stockholm' }, { name, data: {} });
 }

@@ -120,6 +120,7 @@ export function startDelivering(deps: AppDependencies): {
     'planner.notify': nothing,
     'status.writeback': nothing,
     'overdue.scan': nothing,
+    'retention.run': nothing,
   };
   const relay = startOutboxRelay({ db: deps.db, publisher: deps.queues, logger: silent, pollIntervalMs: 20 });
   const workers = createWorkers({

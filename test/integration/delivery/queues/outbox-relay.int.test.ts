@@ -24,7 +24,7 @@ import {
   type JobPublisher,
   type Queues,
   type RelayedJob,
-  scheduleOverdueScan,
+  scheduleJob,
 } from '../../../../src/delivery/queues/queues.js';
 import { isolatedDatabase } from '../../../helpers/scratch-database.js';
 import {
@@ -401,10 +401,10 @@ describe('purgeRelayedRows', () => {
   });
 });
 
-describe('scheduleOverdueScan', () => {
+describe('scheduleJob', () => {
   it('keeps one schedule however many instances register it', async () => {
-    await scheduleOverdueScan(queues, '0 6 * * *');
-    await scheduleOverdueScan(queues, '0 6 * * *');
+    await scheduleJob(queues, 'overdue.scan', '0 6 * * *');
+    await scheduleJob(queues, 'overdue.scan', '0 6 * * *');
     const maintenance = queues.queue('maintenance');
     const schedulers = await maintenance.getJobSchedulers();
     expect(schedulers).toHaveLength(1);

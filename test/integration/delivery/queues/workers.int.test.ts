@@ -101,6 +101,7 @@ const deliverHandlers: JobHandlers = {
   'planner.notify': async () => undefined,
   'status.writeback': async () => undefined,
   'overdue.scan': async () => undefined,
+  'retention.run': async () => undefined,
 };
 
 function startWorkers(concurrency = 5, extra: Partial<Parameters<typeof createWorkers>[0]> = {}): Workers {
