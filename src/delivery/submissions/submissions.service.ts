@@ -42,6 +42,8 @@ export interface SubmissionView {
   createdAt: Date;
   deliveredAt: Date | null;
   acknowledgedAt: Date | null;
+  /** Who confirmed receipt: the API client's name, or the case officer's. */
+  acknowledgedBy: string | null;
 }
 
 export function submissionView(row: SubmissionRow): SubmissionView {
@@ -54,6 +56,7 @@ export function submissionView(row: SubmissionRow): SubmissionView {
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,
     acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
   };
 }
 
@@ -127,7 +130,10 @@ export async function acknowledgeSubmission(
       throw conflict('The submission failed to be delivered; it cannot be acknowledged');
     // A receipt for a queued submission: the receiver got it before the worker recorded the 2xx.
     if (submission.status === 'queued') await advanceSubmission(trx, submission.id, 'delivered', ctx.clock());
-    await advanceSubmission(trx, submission.id, 'acknowledged', ctx.clock());
+    await advanceSubmission(trx, submission.id, 'acknowledged', ctx.clock(), {
+      clientId: caller.clientId,
+      personName: caller.personName ?? null,
+    });
     const by = { actor: caller.clientId, requestId };
     await withPendingWrites(trx, (pending) => settlePlan(trx, ctx, pending, row, by));
     return submissionView((await findSubmission(trx, submission.id)) ?? submission);
