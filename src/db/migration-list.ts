@@ -11,6 +11,7 @@ import * as contentRetention from '../../migrations/1795433410000-content-retent
 import * as legalHolds from '../../migrations/1795433420000-legal-holds.js';
 import * as changeNotifications from '../../migrations/1795434200000-change-notifications.js';
 import * as retentionRuns from '../../migrations/1795434300000-retention-runs.js';
+import * as auditExpiry from '../../migrations/1795434310000-audit-expiry.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795433420000-legal-holds': legalHolds,
   '1795434200000-change-notifications': changeNotifications,
   '1795434300000-retention-runs': retentionRuns,
+  '1795434310000-audit-expiry': auditExpiry,
 };
