@@ -12,6 +12,7 @@ import { registerAdminPages } from './http/admin/admin-pages.js';
 import { registerAuditLog } from './http/audit/audit-log.js';
 import { createAccessTokenVerifier } from './http/auth/access-tokens.js';
 import { registerAuthentication, registerAuthorization } from './http/auth/authentication.js';
+import { registerBrowserPages } from './http/browser/browser-pages.js';
 import { answerFrameworkError, registerErrorHandler } from './http/error-handler.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerJsonBodyParser } from './http/json-body.js';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   inboxRoutes(app, ctx);
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
+  await registerBrowserPages(app, { config: deps.config.oidc, ctx, redis: deps.redis });
   const { operatorOrganisation } = deps.config;
   await registerAdminPages(app, {
     ctx,

@@ -87,6 +87,30 @@ const envSchema = z.object({
   OAUTH_JWKS_URL: providerUrl().optional(),
   OAUTH_ORGANISATION_CLAIM: claimName().default('kommunkod'),
   OAUTH_SCOPE_CLAIM: claimName().default('scope'),
+  OIDC_ISSUER: providerUrl().optional(),
+  OIDC_CLIENT_ID: z.string().max(1000).optional(),
+  OIDC_CLIENT_SECRET: z.string().max(1000).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, 'must be space-separated scopes')
+    .refine((value) => value.split(' ').includes('openid'), 'must include openid')
+    .default('openid profile'),
+  OIDC_ORGANISATION_CLAIM: claimName().default('kommunkod'),
+  OIDC_ROLE_CLAIM: claimName().default('roles'),
+  OIDC_CASE_OFFICER_ROLE: claimName().default('lss-handlaggare'),
+  OIDC_ADMIN_ROLE: claimName().default('planbrygga-admin'),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24)
+    .default(8),
 });
 
 // Signing keys and discovery come over TLS; plain http only to this machine (a local provider, tests).
@@ -141,6 +165,32 @@ export interface Config {
   publicUrl: string | null;
   /** OAuth2 access tokens accepted beside API keys; null: API keys only (OAUTH_ISSUER not set). */
   oauth: OAuthConfig | null;
+  /** Sign-in to the browser pages (the inbox, the dashboard) through OpenID Connect; null: OIDC_ISSUER not set, the inbox is off. */
+  oidc: OidcConfig | null;
+}
+
+/** The municipality's OpenID provider and how its ID token's claims make a person (src/http/browser). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Sent with client_secret_basic. */
+  clientSecret: string;
+  /** PUBLIC_URL, the address browsers use; the redirect URI is PUBLIC_URL/auth/callback. */
+  publicUrl: string;
+  /** The scopes asked for, space-separated; always with `openid`. */
+  scopes: string;
+  /** The claim holding the 4-digit municipality code (kommunkod). */
+  organisationClaim: string;
+  /** The claim holding the roles: an exact key first, else a dotted path (`realm_access.roles`). */
+  roleClaim: string;
+  /** The role that opens the inbox (LSS-handläggare). */
+  caseOfficerRole: string;
+  /** The role that opens the queue dashboard, for the operating organisation. */
+  adminRole: string;
+  /** A session unused this long ends. */
+  sessionIdleSeconds: number;
+  /** A session ends this long after sign-in, however busy. */
+  sessionMaxSeconds: number;
 }
 
 /** Where access tokens come from and how their claims map onto a caller (src/http/auth/access-tokens.ts). */
@@ -253,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     operatorOrganisation: e.OPERATOR_ORGANISATION ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     oauth: oauthConfig(e),
+    oidc: oidcConfig(e),
   });
 }
 
@@ -272,6 +323,32 @@ function oauthConfig(e: z.output<typeof envSchema>): OAuthConfig | null {
     jwksUrl: e.OAUTH_JWKS_URL ?? null,
     organisationClaim: e.OAUTH_ORGANISATION_CLAIM,
     scopeClaim: e.OAUTH_SCOPE_CLAIM,
+  });
+}
+
+function oidcConfig(e: z.output<typeof envSchema>): OidcConfig | null {
+  if (e.OIDC_ISSUER === undefined) {
+    const orphan = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const).find((name) => e[name] !== undefined);
+    if (orphan) throw new ConfigError(`invalid configuration:\n  ${orphan}: is set but OIDC_ISSUER is not`);
+    return null;
+  }
+  const missing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL'] as const).find(
+    (name) => e[name] === undefined,
+  );
+  if (missing)
+    throw new ConfigError(`invalid configuration:\n  ${missing}: is required when OIDC_ISSUER is set`);
+  return Object.freeze({
+    issuer: e.OIDC_ISSUER,
+    clientId: e.OIDC_CLIENT_ID as string,
+    clientSecret: e.OIDC_CLIENT_SECRET as string,
+    publicUrl: e.PUBLIC_URL as string,
+    scopes: e.OIDC_SCOPES,
+    organisationClaim: e.OIDC_ORGANISATION_CLAIM,
+    roleClaim: e.OIDC_ROLE_CLAIM,
+    caseOfficerRole: e.OIDC_CASE_OFFICER_ROLE,
+    adminRole: e.OIDC_ADMIN_ROLE,
+    sessionIdleSeconds: e.SESSION_IDLE_MINUTES * 60,
+    sessionMaxSeconds: e.SESSION_MAX_HOURS * 3600,
   });
 }
 

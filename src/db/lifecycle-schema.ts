@@ -92,6 +92,8 @@ export interface SubmissionsTable {
   created_at: Timestamp;
   delivered_at: Timestamp | null;
   acknowledged_at: Timestamp | null;
+  /** Who confirmed receipt: an API client's name, or the case officer's name from their ID token. */
+  acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, overdue, submissions). */

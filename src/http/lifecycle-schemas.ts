@@ -102,6 +102,10 @@ export const planStatusSchema = z
         createdAt: z.iso.datetime(),
         deliveredAt: z.iso.datetime().nullable(),
         acknowledgedAt: z.iso.datetime().nullable(),
+        acknowledgedBy: z
+          .string()
+          .nullable()
+          .describe('Who confirmed receipt: the API client, or the case officer signed in to the inbox'),
       }),
     ),
     plannerNotification: z.enum(['not_required', 'present', 'missing']),

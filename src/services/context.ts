@@ -22,6 +22,8 @@ export interface Caller {
   scopes: readonly string[];
   /** Set when the caller presented an access token: who the provider says it is (never the token). */
   token?: TokenSubject;
+  /** Set for a person signed in on the browser pages: their name from the ID token (`name`). */
+  personName?: string;
 }
 
 export interface TokenSubject {

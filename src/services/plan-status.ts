@@ -79,6 +79,7 @@ export interface PlanStatusView extends PlanProtection {
     createdAt: string;
     deliveredAt: string | null;
     acknowledgedAt: string | null;
+    acknowledgedBy: string | null;
   }[];
   plannerNotification: Lifecycle['plannerNotification'];
   consents: ConsentStatus[];
@@ -181,5 +182,6 @@ function submissionView(s: SubmissionRow): PlanStatusView['submissions'][number]
     createdAt: s.created_at.toISOString(),
     deliveredAt: s.delivered_at?.toISOString() ?? null,
     acknowledgedAt: s.acknowledged_at?.toISOString() ?? null,
+    acknowledgedBy: s.acknowledged_by,
   };
 }

@@ -329,6 +329,13 @@ describe.skipIf(!postgresBinaries())('faults: PostgreSQL and Redis restarted und
       { waitForStart: false },
     );
     try {
+      const waitingLines = () =>
+        late
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('waiting for PostgreSQL'));
+      await waitFor(async () => waitingLines().length > 0, 30_000, 'the process says it waits');
+      // It keeps trying, and stays up, for as long as the outage lasts.
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
       expect(late.child.exitCode, late.output()).toBeNull();
       await cluster.start();

@@ -12,7 +12,12 @@ import {
 } from '../destinations/destinations.repository.js';
 import type { JobsExecutor } from '../outbox/outbox.repository.js';
 import type { JobContext } from '../queues/catalogue.js';
-import { type DeliveryDependencies, deliver, throwUnlessDelivered } from './http-delivery.js';
+import {
+  type DeliveryDependencies,
+  type DeliveryOutcome,
+  deliver,
+  throwUnlessDelivered,
+} from './http-delivery.js';
 
 export interface SendDependencies extends DeliveryDependencies {
   db: JobsExecutor;
@@ -70,12 +75,40 @@ export async function sendToDestination(
     return;
   }
 
+  const { outcome, attempt } = await postMessage(deps, context, message, destination, delivery.webhook_id);
+  const at = deps.clock();
+  await recordThroughOutage(context, () => recordDeliveryAttempt(deps.db, context.jobId, attempt, at));
+  throwUnlessDelivered(outcome);
+}
+
+/**
+ * Records what was sent, waiting out an outage of PostgreSQL (up to a minute): the receiver
+ * has it now, and a rerun would send it again.
+ */
+export function recordThroughOutage(context: JobContext, record: () => Promise<void>): Promise<void> {
+  return retryWhileUnavailable(record, { maxWaitMs: RECORD_WAIT_MS, signal: context.signal });
+}
+
+export interface SentMessage {
+  outcome: DeliveryOutcome;
+  /** What to record of it: `failed` also when a retryable outcome was the job's last attempt. */
+  attempt: DeliveryAttempt;
+}
+
+/** One signed POST of a message to its destination, classified; records nothing. */
+export async function postMessage(
+  deps: Pick<SendDependencies, 'fetch' | 'clock' | 'timeoutMs'>,
+  context: JobContext,
+  message: OutboundMessage,
+  destination: DestinationWithSecret,
+  webhookId: string,
+): Promise<SentMessage> {
   const outcome = await deliver(
     {
       url: destination.url,
       body: message.body,
       contentType: message.contentType,
-      webhookId: delivery.webhook_id,
+      webhookId,
       secret: destination.secret,
       headers: {
         'planbrygga-event': message.event,
@@ -95,18 +128,14 @@ export async function sendToDestination(
       : outcome.kind === 'failed' || lastAttempt
         ? 'failed'
         : 'pending';
-  const attempt: DeliveryAttempt = {
-    status,
-    statusCode: outcome.status,
-    error: outcome.kind === 'delivered' ? null : outcome.reason,
+  return {
+    outcome,
+    attempt: {
+      status,
+      statusCode: outcome.status,
+      error: outcome.kind === 'delivered' ? null : outcome.reason,
+    },
   };
-  const at = deps.clock();
-  // The receiver has it now: an outage of PostgreSQL must not make a rerun send it again.
-  await retryWhileUnavailable(() => recordDeliveryAttempt(deps.db, context.jobId, attempt, at), {
-    maxWaitMs: RECORD_WAIT_MS,
-    signal: context.signal,
-  });
-  throwUnlessDelivered(outcome);
 }
 
 /** A destination a job may send to; a missing or disabled one fails the job for good. */

@@ -40,6 +40,51 @@ export interface DeliveryAttempt {
   error: string | null;
 }
 
+/**
+ * A job's attempt recorded after it was sent, in one statement: the delivery row is created
+ * on the first attempt and counted on later ones. For a job whose own record says whether it
+ * was delivered (a submission's status), so no row is written before sending.
+ */
+export async function recordSentAttempt(
+  db: JobsExecutor,
+  start: DeliveryStart,
+  attempt: DeliveryAttempt,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('deliveries')
+    .values({
+      destination_id: start.destinationId,
+      job_name: start.jobName,
+      job_id: start.jobId,
+      plan_id: start.planId,
+      version: start.version,
+      webhook_id: start.webhookId,
+      attempts: 1,
+      status: attempt.status,
+      last_status_code: attempt.statusCode,
+      last_error: attempt.error,
+      created_at: now,
+      updated_at: now,
+      ...(attempt.status === 'delivered' ? { delivered_at: now } : {}),
+    })
+    .onConflict((oc) =>
+      oc
+        .column('job_id')
+        .doUpdateSet({
+          attempts: sql<number>`deliveries.attempts + 1`,
+          status: attempt.status,
+          last_status_code: attempt.statusCode,
+          last_error: attempt.error,
+          updated_at: now,
+          ...(attempt.status === 'delivered' ? { delivered_at: now } : {}),
+        })
+        // A worker that lost its job (lock expired while it hung) must not undo another's success.
+        .where('deliveries.status', '<>', 'delivered'),
+    )
+    .execute();
+}
+
 export async function recordDeliveryAttempt(
   db: JobsExecutor,
   jobId: string,

@@ -1,7 +1,11 @@
 import type { Database } from '../../db/schema.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { OutboundBody } from '../contract/outbound-body.js';
-import { type SendDependencies, sendToDestination } from '../contract/send-to-destination.js';
+import {
+  type OutboundMessage,
+  type SendDependencies,
+  sendToDestination,
+} from '../contract/send-to-destination.js';
 import type {
   DestinationSecretCodec,
   DestinationWithSecret,
@@ -43,6 +47,21 @@ export interface JobTools {
   ctx: ServiceContext;
   secrets: DestinationSecretCodec;
   deliver: Deliver;
+  /** What `deliver` sends with, for a job that records its delivery with its own outcome. */
+  send: SendDependencies;
+}
+
+/** The message a job sends: its body, with the job's event and what it is about in the headers. */
+export function outboundMessage(name: JobName, about: DeliveryTarget, body: OutboundBody): OutboundMessage {
+  return {
+    jobName: name,
+    destinationId: about.destinationId,
+    event: JOBS[name].event ?? name,
+    planId: about.planId,
+    version: about.version,
+    ...(about.submissionId && { submissionId: about.submissionId }),
+    ...body,
+  };
 }
 
 export function jobTools(deps: HandlerDependencies): JobTools {
@@ -56,20 +75,8 @@ export function jobTools(deps: HandlerDependencies): JobTools {
   return {
     ctx: deps.ctx,
     secrets: deps.secrets,
+    send,
     deliver: (name, context, about, body, destination) =>
-      sendToDestination(
-        send,
-        context,
-        {
-          jobName: name,
-          destinationId: about.destinationId,
-          event: JOBS[name].event ?? name,
-          planId: about.planId,
-          version: about.version,
-          ...(about.submissionId && { submissionId: about.submissionId }),
-          ...body,
-        },
-        destination,
-      ),
+      sendToDestination(send, context, outboundMessage(name, about, body), destination),
   };
 }

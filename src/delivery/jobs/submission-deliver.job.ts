@@ -1,19 +1,33 @@
 import { UnrecoverableError } from 'bullmq';
 import { isDatabaseUnavailable } from '../../db/availability.js';
 import type { CurrentVersion } from '../../services/lifecycle.service.js';
+import { throwUnlessDelivered } from '../contract/http-delivery.js';
 import { renderForSystem } from '../contract/outbound-body.js';
-import { usableDestination } from '../contract/send-to-destination.js';
+import {
+  postMessage,
+  recordThroughOutage,
+  usableDestination,
+  webhookIdOf,
+} from '../contract/send-to-destination.js';
+import type { DeliveryStart } from '../deliveries/deliveries.repository.js';
+import { recordSentAttempt } from '../deliveries/deliveries.repository.js';
 import type { JobContext, JobPayload } from '../queues/catalogue.js';
 import { findSubmissionDelivery } from '../submissions/submissions.repository.js';
 import { recordSubmissionOutcome } from '../submissions/submissions.service.js';
-import type { JobTools } from './job-dependencies.js';
+import { type JobTools, outboundMessage } from './job-dependencies.js';
 import { storedVersion } from './plan-reads.js';
 
 /**
  * avge: the finished plan, rendered in the receiving system's format, to the case officer's
  * system; the submission is then recorded delivered, or failed after the last attempt.
+ *
+ * The submission's own status says whether it was delivered, so nothing is written before
+ * the POST, and the attempt is recorded in the same transaction as the submission's outcome:
+ * one commit per delivery. A worker that dies between the POST and that commit leaves the
+ * submission queued; the retry sends it again with the same `webhook-id`, which receivers
+ * de-duplicate on.
  */
-export function submissionDeliverJob({ ctx, secrets, deliver }: JobTools) {
+export function submissionDeliverJob({ ctx, secrets, send }: JobTools) {
   return async (data: JobPayload<'submission.deliver'>, context: JobContext): Promise<void> => {
     const found = await findSubmissionDelivery(ctx.db, data, secrets);
     if (!found) throw new UnrecoverableError('the submission no longer exists');
@@ -23,6 +37,15 @@ export function submissionDeliverJob({ ctx, secrets, deliver }: JobTools) {
       return;
     }
     let rendered: CurrentVersion | undefined;
+    let sent: Awaited<ReturnType<typeof postMessage>>;
+    const start: DeliveryStart = {
+      destinationId: data.destinationId,
+      jobName: 'submission.deliver',
+      jobId: context.jobId,
+      planId: data.planId,
+      version: data.version,
+      webhookId: webhookIdOf(context.jobId),
+    };
     try {
       const destination = usableDestination(found.destination);
       const version = storedVersion(ctx, data.planId, found.version);
@@ -34,14 +57,26 @@ export function submissionDeliverJob({ ctx, secrets, deliver }: JobTools) {
         documentId: data.submissionId,
         now: ctx.clock(),
       });
-      await deliver('submission.deliver', context, data, body, destination);
+      const message = outboundMessage('submission.deliver', data, body);
+      sent = await postMessage(send, context, message, destination, start.webhookId);
     } catch (error) {
       if (isFinalAttempt(error, context)) {
         await recordSubmissionOutcome(ctx, data.submissionId, 'failed', data.requestId, rendered);
       }
       throw error;
     }
-    await recordSubmissionOutcome(ctx, data.submissionId, 'delivered', data.requestId, rendered);
+    const { outcome, attempt } = sent;
+    const at = ctx.clock();
+    await recordThroughOutage(context, () =>
+      attempt.status === 'pending'
+        ? recordSentAttempt(send.db, start, attempt, at)
+        : recordSubmissionOutcome(ctx, data.submissionId, attempt.status, data.requestId, rendered, {
+            start,
+            attempt,
+            at,
+          }),
+    );
+    throwUnlessDelivered(outcome);
     context.logger.info({ submissionId: data.submissionId }, 'submission delivered');
   };
 }

@@ -35,6 +35,7 @@ export function newSubmissionRows(rows: readonly NewSubmission[]): SubmissionRow
     created_at: row.now,
     delivered_at: row.status === 'delivered' ? row.now : null,
     acknowledged_at: null,
+    acknowledged_by: null,
   }));
 }
 
@@ -117,15 +118,22 @@ export async function findOwnSubmission(
     .executeTakeFirst();
 }
 
+/** Who acknowledges: a signed-in person's name, else the name of the API client. */
+export interface Acknowledger {
+  clientId: string;
+  personName: string | null;
+}
+
 /**
- * Moves a submission forward: queued → delivered or failed, delivered → acknowledged. A
- * status already reached (a rerun job, a repeated receipt) changes nothing; false then.
+ * Moves a submission forward: queued → delivered or failed, delivered → acknowledged (noting
+ * by whom). A status already reached (a rerun job, a repeated receipt) changes nothing; false then.
  */
 export async function advanceSubmission(
   trx: Tx,
   id: string,
   to: Exclude<SubmissionStatus, 'queued'>,
   now: Date,
+  by?: Acknowledger,
 ): Promise<boolean> {
   // A failed submission that an admin retried may still be delivered.
   const from: SubmissionStatus[] =
@@ -135,7 +143,14 @@ export async function advanceSubmission(
     .set({
       status: to,
       ...(to === 'delivered' && { delivered_at: now }),
-      ...(to === 'acknowledged' && { acknowledged_at: now }),
+      ...(to === 'acknowledged' && {
+        acknowledged_at: now,
+        acknowledged_by: by
+          ? sql<
+              string | null
+            >`coalesce(${by.personName}::text, (select name from clients where id = ${by.clientId}::uuid))`
+          : null,
+      }),
     })
     .where('id', '=', id)
     .where('status', 'in', from)
@@ -202,4 +217,75 @@ export async function findInboxItem(
     .where('submissions.id', '=', id)
     .where('submissions.destination_id', 'is', null)
     .executeTakeFirst();
+}
+
+/** Which inbox submissions a case officer looks at: waiting for a receipt, acknowledged, or both. */
+export type InboxFilter = 'waiting' | 'acknowledged' | 'all';
+
+export interface InboxEntry {
+  id: string;
+  planId: string;
+  version: number;
+  status: 'delivered' | 'acknowledged';
+  sourceSystem: string;
+  createdAt: Date;
+  acknowledgedAt: Date | null;
+  /** The submitted version's document (encrypted), for the person's name and the unit; null once pruned. */
+  document: Buffer | null;
+}
+
+/**
+ * A page of the organisation's inbox submissions for the browser: waiting ones first, each
+ * kind oldest first; optionally only those of one person (by the blind index).
+ */
+export async function listInboxEntries(
+  db: Executor,
+  organisation: string,
+  options: { filter: InboxFilter; personIndex?: string; limit: number; offset: number },
+): Promise<InboxEntry[]> {
+  const statuses: SubmissionStatus[] =
+    options.filter === 'waiting'
+      ? ['delivered']
+      : options.filter === 'acknowledged'
+        ? ['acknowledged']
+        : ['delivered', 'acknowledged'];
+  let query = db
+    .selectFrom('submissions')
+    .innerJoin('plans', 'plans.id', 'submissions.plan_id')
+    .leftJoin('plan_versions', (join) =>
+      join
+        .onRef('plan_versions.plan_id', '=', 'submissions.plan_id')
+        .onRef('plan_versions.version', '=', 'submissions.version'),
+    )
+    .select([
+      'submissions.id',
+      'submissions.plan_id',
+      'submissions.version',
+      'submissions.status',
+      'submissions.created_at',
+      'submissions.acknowledged_at',
+      'plans.source_system',
+      'plan_versions.document',
+    ])
+    .where('plans.organisation', '=', organisation)
+    .where('submissions.destination_id', 'is', null)
+    .where('submissions.status', 'in', statuses);
+  if (options.personIndex !== undefined) query = query.where('plans.person_index', '=', options.personIndex);
+  const rows = await query
+    .orderBy(sql`submissions.status = 'acknowledged'`)
+    .orderBy('submissions.created_at')
+    .orderBy('submissions.id')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    planId: row.plan_id,
+    version: row.version,
+    status: row.status === 'acknowledged' ? 'acknowledged' : 'delivered',
+    sourceSystem: row.source_system,
+    createdAt: row.created_at,
+    acknowledgedAt: row.acknowledged_at,
+    document: row.document,
+  }));
 }

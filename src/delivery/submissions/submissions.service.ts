@@ -2,7 +2,7 @@ import type { Tx } from '../../db/database.js';
 import type { SubmissionRow } from '../../db/lifecycle-schema.js';
 import { withPendingWrites } from '../../db/pending-writes.js';
 import { lockOwnPlan } from '../../db/repositories/lifecycle.repository.js';
-import type { PlanRow } from '../../db/schema.js';
+import type { Database, PlanRow } from '../../db/schema.js';
 import { submissionRefusal } from '../../domain/lifecycle/lifecycle.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
 import { conflict, notFound } from '../../services/errors.js';
@@ -12,6 +12,12 @@ import {
   loadSnapshot,
   SYSTEM_ACTOR,
 } from '../../services/lifecycle.service.js';
+import {
+  type DeliveryAttempt,
+  type DeliveryStart,
+  recordSentAttempt,
+} from '../deliveries/deliveries.repository.js';
+import { jobTables } from '../outbox/outbox.repository.js';
 import { createSubmissions, settlePlan } from './dispatch-effects.js';
 import type { SubmitMode } from './submission-targets.js';
 import {
@@ -36,6 +42,8 @@ export interface SubmissionView {
   createdAt: Date;
   deliveredAt: Date | null;
   acknowledgedAt: Date | null;
+  /** Who confirmed receipt: the API client's name, or the case officer's. */
+  acknowledgedBy: string | null;
 }
 
 export function submissionView(row: SubmissionRow): SubmissionView {
@@ -48,6 +56,7 @@ export function submissionView(row: SubmissionRow): SubmissionView {
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,
     acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
   };
 }
 
@@ -121,7 +130,10 @@ export async function acknowledgeSubmission(
       throw conflict('The submission failed to be delivered; it cannot be acknowledged');
     // A receipt for a queued submission: the receiver got it before the worker recorded the 2xx.
     if (submission.status === 'queued') await advanceSubmission(trx, submission.id, 'delivered', ctx.clock());
-    await advanceSubmission(trx, submission.id, 'acknowledged', ctx.clock());
+    await advanceSubmission(trx, submission.id, 'acknowledged', ctx.clock(), {
+      clientId: caller.clientId,
+      personName: caller.personName ?? null,
+    });
     const by = { actor: caller.clientId, requestId };
     await withPendingWrites(trx, (pending) => settlePlan(trx, ctx, pending, row, by));
     return submissionView((await findSubmission(trx, submission.id)) ?? submission);
@@ -174,8 +186,11 @@ export async function recordSubmissionOutcome(
   outcome: 'delivered' | 'failed',
   requestId: string | undefined,
   known?: CurrentVersion,
+  /** The delivery attempt that decided it, recorded in the same transaction. */
+  sent?: { start: DeliveryStart; attempt: DeliveryAttempt; at: Date },
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
+    if (sent) await recordSentAttempt(jobTables<Database>(trx), sent.start, sent.attempt, sent.at);
     const row = await lockPlanOfSubmission(trx, submissionId);
     if (!row) return;
     if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;

@@ -10,9 +10,12 @@ export interface LifecycleTestApp extends TestApp {
   ctx(): ServiceContext;
 }
 
-export async function createLifecycleApp(start = '2025-01-20T10:00:00+01:00'): Promise<LifecycleTestApp> {
+export async function createLifecycleApp(
+  start = '2025-01-20T10:00:00+01:00',
+  env: Record<string, string> = {},
+): Promise<LifecycleTestApp> {
   let now = new Date(start);
-  const t = await createTestApp({ clock: () => now });
+  const t = await createTestApp({ clock: () => now, env });
   return {
     ...t,
     at: (instant) => {

@@ -21,6 +21,7 @@ function submission(
     created_at: new Date('2026-12-01T10:00:00Z'),
     delivered_at: null,
     acknowledged_at: null,
+    acknowledged_by: null,
   } satisfies SubmissionRow;
 }
 
