@@ -1135,6 +1135,8 @@ export interface components {
                 createdAt: string;
                 deliveredAt: string | null;
                 acknowledgedAt: string | null;
+                /** @description Who confirmed receipt: the API client, or the case officer signed in to the inbox */
+                acknowledgedBy: string | null;
             }[];
             /** @enum {string} */
             plannerNotification: "not_required" | "present" | "missing";
