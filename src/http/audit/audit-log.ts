@@ -32,8 +32,8 @@ export function setAuditTarget(request: FastifyRequest, target: AuditTarget): vo
 /**
  * Records every /v1 request of an identified client in the append-only audit log, denied
  * ones (403, 404) included, before its answer leaves: when the entry cannot be written the
- * answer is replaced by a 500 and the failure is logged as an error, so plan content never
- * leaves unrecorded. A write that already committed stays committed; the client's retry is
+ * answer is replaced by a 500 problem and the failure is logged as an error, so plan content
+ * never leaves unrecorded (an answer that is a 5xx problem already goes out as it is). A write that already committed stays committed; the client's retry is
  * idempotent and is recorded. Requests without a valid key (401) have no one to attribute
  * them to and are in the request log only; 429s never reached the route.
  * Entries of requests answered at the same time share one INSERT and commit (audit-batch.ts).
@@ -65,11 +65,16 @@ export function registerAuditLog(app: FastifyInstance, ctx: ServiceContext): voi
     try {
       await batch.record(entry);
     } catch (err) {
+      // A 5xx is already a problem that carries nothing to withhold; throwing here would only
+      // replace it with fastify's own JSON error, since the error handler has had its turn.
+      const withheld = reply.statusCode < 500;
       request.log.error(
         { err, action: entry.action, status: entry.status },
-        'audit entry could not be written; the answer is withheld',
+        withheld
+          ? 'audit entry could not be written; the answer is withheld'
+          : 'audit entry of an error answer could not be written',
       );
-      throw err;
+      if (withheld) throw err;
     }
     return payload;
   });
