@@ -213,6 +213,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's recorded reviews of the personal details, oldest first */
+        get: operations["listReviews"];
+        put?: never;
+        /**
+         * Record that the kontaktman reviewed the personal details (Uppgifter och övrig information)
+         * @description Routine 000: at establishment and at every follow-up the kontaktman checks that the information under "Uppgifter och övrig information" is correct. Where the policy asks for it (personalDetailsReview), a plan whose current occasion has no review shows it as missing in its status, and as overdue (personal-details-review) once the policy's days have passed.
+         */
+        post: operations["recordReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{id}/consents": {
         parameters: {
             query?: never;
@@ -809,12 +830,12 @@ export interface components {
                 /** Format: uuid */
                 planId: string;
                 version: number;
-                /** @description plan_created, version_created, status_changed (one per lifecycle transition), overdue */
+                /** @description plan_created, version_created, status_changed (one per lifecycle transition), overdue, review_recorded */
                 kind: string;
                 status: string;
                 /** Format: date-time */
                 at: string;
-                /** @description status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since */
+                /** @description status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; review_recorded: kind, date */
                 detail?: {
                     [key: string]: string;
                 };
@@ -1023,11 +1044,35 @@ export interface components {
         };
         OverdueReason: {
             /** @enum {string} */
-            code: "not_established_in_time" | "follow_up_passed" | "signatures_outstanding";
+            code: "not_established_in_time" | "follow_up_passed" | "signatures_outstanding" | "personal-details-review";
             /** @description A Stockholm calendar date, YYYY-MM-DD */
             dueOn: string;
             /** @description A Stockholm calendar date, YYYY-MM-DD */
             overdueSince: string;
+        };
+        /** @description Routine 000: the kontaktman checks "Uppgifter och övrig information" at establishment and follow-up */
+        PersonalDetailsReviewStatus: {
+            /**
+             * @description not_required: the policy asks for no review; missing: the current occasion has none yet
+             * @enum {string}
+             */
+            state: "not_required" | "missing" | "done";
+            /** @description The current version's drawn-up date: a review on or after it counts for this occasion */
+            occasionFrom: string | null;
+            /** @description established + personalDetailsReviewWithinDays; overdue (personal-details-review) after it */
+            dueBy: string | null;
+            /** @description The latest review of the occasion */
+            review: {
+                /** @enum {string} */
+                kind: "personal-details";
+                /** @description A Stockholm calendar date, YYYY-MM-DD */
+                date: string;
+                /** @description Left out for a client without plans:read */
+                by?: {
+                    name: string;
+                    title: string;
+                };
+            } | null;
         };
         PlanEnd: {
             /** Format: uuid */
@@ -1140,6 +1185,7 @@ export interface components {
             }[];
             /** @enum {string} */
             plannerNotification: "not_required" | "present" | "missing";
+            personalDetailsReview: components["schemas"]["PersonalDetailsReviewStatus"];
             consents: components["schemas"]["ConsentStatus"][];
             policy: {
                 /** @enum {string} */
@@ -1158,6 +1204,8 @@ export interface components {
                     signOffReminderAfterDays: number;
                     plannerNotificationForHomeCare: boolean;
                     submitWhenCompleteAndSigned: boolean;
+                    personalDetailsReview: boolean;
+                    personalDetailsReviewWithinDays: number;
                     monthlyCompilation: boolean;
                     contentRetentionDays: number;
                 };
@@ -1226,6 +1274,8 @@ export interface components {
             signOffReminderAfterDays?: number;
             plannerNotificationForHomeCare?: boolean;
             submitWhenCompleteAndSigned?: boolean;
+            personalDetailsReview?: boolean;
+            personalDetailsReviewWithinDays?: number;
             monthlyCompilation?: boolean;
             contentRetentionDays?: number;
         };
@@ -1244,6 +1294,42 @@ export interface components {
             version: number;
             status: string;
             warnings: components["schemas"]["FieldIssue"][];
+        };
+        Review: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            /** @enum {string} */
+            kind: "personal-details";
+            /** @description A Stockholm calendar date, YYYY-MM-DD */
+            date: string;
+            by: {
+                name: string;
+                title: string;
+            };
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        ReviewList: {
+            /** Format: uuid */
+            planId: string;
+            reviews: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "personal-details";
+                /** @description A Stockholm calendar date, YYYY-MM-DD */
+                date: string;
+                by: {
+                    name: string;
+                    title: string;
+                };
+                recordedBy: string;
+                /** Format: date-time */
+                recordedAt: string;
+            }[];
         };
         /** @description A signature (role, name, date, method) or a refusal with its reason */
         SignatureInput: {
@@ -1294,6 +1380,8 @@ export interface components {
                 signOffReminderAfterDays: number;
                 plannerNotificationForHomeCare: boolean;
                 submitWhenCompleteAndSigned: boolean;
+                personalDetailsReview: boolean;
+                personalDetailsReviewWithinDays: number;
                 monthlyCompilation: boolean;
                 contentRetentionDays: number;
             };
@@ -2867,6 +2955,272 @@ export interface operations {
             };
             /** @description No such resource for the caller */
             404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this endpoint accepts; `detail` names the accepted ones */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is well-formed but breaks a rule; `errors` names each field by its path */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewList"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for the caller */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "personal-details";
+                    date: string;
+                    by: {
+                        name: string;
+                        title: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for the caller */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused */
+            410: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];

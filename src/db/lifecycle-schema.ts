@@ -71,6 +71,18 @@ export interface ConsentRecordsTable {
   seq: Serial;
 }
 
+export interface PlanReviewsTable {
+  id: Generated<string>;
+  plan_id: string;
+  kind: 'personal-details';
+  date: DateColumn;
+  by_name: string;
+  by_title: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  seq: Serial;
+}
+
 export interface PlanOverdueTable {
   plan_id: string;
   reason: string;
@@ -96,13 +108,14 @@ export interface SubmissionsTable {
   acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, overdue, submissions). */
+/** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, reviews, overdue, submissions). */
 export interface LifecycleTables {
   policies: PoliciesTable;
   signatures: SignaturesTable;
   lifecycle_transitions: LifecycleTransitionsTable;
   deviations: DeviationsTable;
   consent_records: ConsentRecordsTable;
+  plan_reviews: PlanReviewsTable;
   plan_overdue: PlanOverdueTable;
   submissions: SubmissionsTable;
 }

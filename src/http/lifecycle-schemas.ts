@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SIGNATURE_ROLES } from '../domain/codes.js';
 import { OVERDUE_CODES } from '../domain/lifecycle/deadlines.js';
 import { PLAN_STATES } from '../domain/lifecycle/lifecycle.js';
+import { REVIEW_KINDS } from '../domain/lifecycle/reviews.js';
 import { signatureSchema } from '../domain/plan.js';
 import { policySchema } from '../domain/policy/policy.js';
 
@@ -21,6 +22,50 @@ export const consentStatusSchema = z
     history: z.array(z.object({ given: z.boolean(), date, source: z.enum(['plan', 'record']) })),
   })
   .meta({ id: 'ConsentStatus' });
+
+const reviewer = z.object({ name: z.string(), title: z.string() });
+
+export const personalDetailsReviewStatusSchema = z
+  .object({
+    state: z
+      .enum(['not_required', 'missing', 'done'])
+      .describe('not_required: the policy asks for no review; missing: the current occasion has none yet'),
+    occasionFrom: date
+      .nullable()
+      .describe("The current version's drawn-up date: a review on or after it counts for this occasion"),
+    dueBy: date
+      .nullable()
+      .describe('established + personalDetailsReviewWithinDays; overdue (personal-details-review) after it'),
+    review: z
+      .object({
+        kind: z.enum(REVIEW_KINDS),
+        date,
+        by: reviewer.optional().describe('Left out for a client without plans:read'),
+      })
+      .nullable()
+      .describe('The latest review of the occasion'),
+  })
+  .meta({
+    id: 'PersonalDetailsReviewStatus',
+    description:
+      'Routine 000: the kontaktman checks "Uppgifter och övrig information" at establishment and follow-up',
+  });
+
+export const storedReviewSchema = z
+  .object({
+    id: z.uuid(),
+    planId: z.uuid(),
+    kind: z.enum(REVIEW_KINDS),
+    date,
+    by: reviewer,
+    recordedBy: z.string(),
+    recordedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Review' });
+
+export const reviewListSchema = z
+  .object({ planId: z.uuid(), reviews: z.array(storedReviewSchema.omit({ planId: true })) })
+  .meta({ id: 'ReviewList' });
 
 const recordedSignature = z.object({
   role: z.enum(SIGNATURE_ROLES),
@@ -109,6 +154,7 @@ export const planStatusSchema = z
       }),
     ),
     plannerNotification: z.enum(['not_required', 'present', 'missing']),
+    personalDetailsReview: personalDetailsReviewStatusSchema,
     consents: z.array(consentStatusSchema),
     policy: z.object({ source: z.enum(['unit', 'organisation', 'default']), rules: policySchema }),
     updatedAt: z.iso.datetime(),

@@ -11,6 +11,7 @@ import {
   transitionsInsert,
 } from '../db/repositories/lifecycle.repository.js';
 import type { NewPlanChange } from '../db/repositories/plan-changes.repository.js';
+import type { StoredReview } from '../db/repositories/plan-records.repository.js';
 import { findPlanVersion } from '../db/repositories/plans.repository.js';
 import type { UnitPolicies } from '../db/repositories/policies.repository.js';
 import type { PlanRow, PlanVersionRow } from '../db/schema.js';
@@ -62,6 +63,8 @@ export interface LoadedLifecycle {
   submissions: SubmissionRow[];
   /** The overdue reasons as stored now. */
   overdue: OverdueReason[];
+  /** Reviews recorded for the plan (routine 000's personal-details review). */
+  reviews: StoredReview[];
   assessment: PlanAssessment;
 }
 
@@ -72,9 +75,9 @@ export async function loadLifecycle(
   current: CurrentVersion,
   today: string,
 ): Promise<LoadedLifecycle> {
-  const { resolved, signatures, submissions, overdue } = await readRecords(db, ctx, row, current.plan);
-  const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
-  return { resolved, signatures, submissions, overdue, assessment: assessPlan(input, today) };
+  const known = await readRecords(db, ctx, row, current.plan);
+  const input = lifecycleInput(row.source_system, current, known, known.signatures);
+  return { ...known, assessment: assessPlan(input, today) };
 }
 
 /** A locked plan's whole lifecycle read from the store, to hand to a step that changes it. */
@@ -96,6 +99,7 @@ export async function readRecords(
     signatures: records.signatures.map((signature) => openSignature(ctx.cipher, row.id, signature)),
     submissions: records.submissions,
     overdue: records.overdue,
+    reviews: records.reviews,
   };
 }
 
@@ -116,10 +120,18 @@ export interface LifecycleSnapshot extends LoadedLifecycle {
  * The records of a locked plan the caller already holds, read in this transaction or known to
  * be empty (a plan created in it); without them they are read from the store.
  */
-export type KnownLifecycle = Pick<LifecycleSnapshot, 'resolved' | 'signatures' | 'submissions' | 'overdue'>;
+export type KnownLifecycle = Pick<
+  LifecycleSnapshot,
+  'resolved' | 'signatures' | 'submissions' | 'overdue' | 'reviews'
+>;
 
 /** What a brand-new plan has recorded: nothing. */
-export const NEW_PLAN: Omit<KnownLifecycle, 'resolved'> = { signatures: [], submissions: [], overdue: [] };
+export const NEW_PLAN: Omit<KnownLifecycle, 'resolved'> = {
+  signatures: [],
+  submissions: [],
+  overdue: [],
+  reviews: [],
+};
 
 /**
  * Brings the lifecycle of a plan up to date inside the caller's transaction (the plan row is
@@ -148,8 +160,8 @@ export async function advanceLifecycle(
   const today = params.today ?? stockholmDate(now);
   const known = params.known ?? (await readRecords(trx, ctx, row, current.plan));
   const signatures = recordDocumentSignatures(ctx, pending, params, known.signatures);
-  const { resolved, submissions } = known;
-  const input = lifecycleInput(row.source_system, current, resolved, signatures, submissions);
+  const { resolved, submissions, reviews } = known;
+  const input = lifecycleInput(row.source_system, current, known, signatures);
   const assessment = assessPlan(input, today);
   const state = assessment.lifecycle.state;
   const base = { planId: row.id, organisation: row.organisation, version: current.version, at: now };
@@ -189,7 +201,7 @@ export async function advanceLifecycle(
   return {
     state,
     changes,
-    snapshot: { current, resolved, signatures, submissions, assessment, overdue: overdueNow },
+    snapshot: { current, resolved, signatures, submissions, reviews, assessment, overdue: overdueNow },
   };
 }
 
@@ -315,9 +327,8 @@ export function signatureDedupeKey(indexKey: string, signature: RecordedSignatur
 function lifecycleInput(
   sourceSystem: string,
   current: CurrentVersion,
-  resolved: ResolvedPolicy,
+  { resolved, submissions, reviews }: Pick<KnownLifecycle, 'resolved' | 'submissions' | 'reviews'>,
   signatures: readonly RecordedSignature[],
-  submissions: readonly SubmissionRow[],
 ): LifecycleInput {
   return {
     plan: current.plan,
@@ -332,5 +343,6 @@ function lifecycleInput(
       outcome: s.status === 'queued' ? 'pending' : s.status === 'failed' ? 'failed' : 'delivered',
     })),
     receipts: submissions.filter((s) => s.status === 'acknowledged').map((s) => ({ submissionId: s.id })),
+    reviews,
   };
 }

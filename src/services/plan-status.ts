@@ -4,6 +4,7 @@ import { type ConsentRecord, type ConsentStatus, mergeConsents } from '../domain
 import type { MissingContentItem } from '../domain/lifecycle/content-items.js';
 import type { Deadlines, OverdueReason } from '../domain/lifecycle/deadlines.js';
 import type { Blocker, Lifecycle, PlanState } from '../domain/lifecycle/lifecycle.js';
+import type { PersonalDetailsReviewStatus } from '../domain/lifecycle/reviews.js';
 import { metByText } from '../domain/lifecycle/signatures.js';
 import type { Plan, Signature } from '../domain/plan.js';
 import type { Policy } from '../domain/policy/policy.js';
@@ -82,6 +83,8 @@ export interface PlanStatusView extends PlanProtection {
     acknowledgedBy: string | null;
   }[];
   plannerNotification: Lifecycle['plannerNotification'];
+  /** Routine 000: the kontaktman's review of the personal details for the current occasion. */
+  personalDetailsReview: PersonalDetailsReviewStatus;
   consents: ConsentStatus[];
   policy: { source: PolicySource; rules: Policy };
   updatedAt: string;
@@ -135,6 +138,7 @@ export function assemblePlanStatus(
     submissionDue: lifecycle.submissionDue,
     submissions: loaded.submissions.map(submissionView),
     plannerNotification: lifecycle.plannerNotification,
+    personalDetailsReview: loaded.assessment.personalDetailsReview,
     consents: mergeConsents(current.plan.consents, consentRecords),
     policy: { source: loaded.resolved.source, rules: loaded.resolved.policy },
     updatedAt: row.updated_at.toISOString(),
@@ -168,6 +172,7 @@ export function prunedPlanStatus(
     submissionDue: false,
     submissions: records.submissions.map(submissionView),
     plannerNotification: 'not_required',
+    personalDetailsReview: { state: 'not_required', occasionFrom: null, dueBy: null, review: null },
     consents: [],
     policy: { source: records.resolved.source, rules: records.resolved.policy },
     updatedAt: row.updated_at.toISOString(),

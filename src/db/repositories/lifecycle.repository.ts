@@ -7,6 +7,7 @@ import type { Executor, Tx } from '../database.js';
 import type { SubmissionRow } from '../lifecycle-schema.js';
 import type { PlanRow } from '../schema.js';
 import { deleteRows, executeWrite, insertRows, updateRows, upsertRows, type Write } from '../writes.js';
+import { reviewsQuery, type StoredReview, toStoredReview } from './plan-records.repository.js';
 import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 /** A `date` column as `YYYY-MM-DD` text: pg would otherwise parse it into a local-time Date. */
@@ -84,11 +85,12 @@ export interface LifecycleRecords {
   signatures: StoredSignature[];
   submissions: SubmissionRow[];
   overdue: OverdueReason[];
+  reviews: StoredReview[];
 }
 
 /**
- * The policies of the plan's organisation and unit, its signatures, submissions and overdue
- * reasons, in one round trip (nested JSON reads; times come back as text).
+ * The policies of the plan's organisation and unit, its signatures, submissions, overdue
+ * reasons and reviews, in one round trip (nested JSON reads; times come back as text).
  */
 export async function readLifecycleRecords(
   db: Executor,
@@ -101,6 +103,7 @@ export async function readLifecycleRecords(
       jsonArrayFrom(signaturesQuery(db, plan.id)).as('signatures'),
       jsonArrayFrom(submissionsQuery(db, plan.id)).as('submissions'),
       jsonArrayFrom(overdueQuery(db, plan.id)).as('overdue'),
+      jsonArrayFrom(reviewsQuery(db, plan.id)).as('reviews'),
     ])
     .executeTakeFirstOrThrow();
   return {
@@ -115,6 +118,7 @@ export async function readLifecycleRecords(
       acknowledged_at: row.acknowledged_at === null ? null : new Date(row.acknowledged_at),
     })),
     overdue: read.overdue.map(toOverdueReason),
+    reviews: read.reviews.map(toStoredReview),
   };
 }
 

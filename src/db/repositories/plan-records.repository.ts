@@ -1,9 +1,10 @@
 import type { ConsentRecord } from '../../domain/lifecycle/consents.js';
 import type { Deviation } from '../../domain/lifecycle/deviations.js';
+import type { Review } from '../../domain/lifecycle/reviews.js';
 import type { Executor, Tx } from '../database.js';
 import { calendarDateText } from './lifecycle.repository.js';
 
-/** Records about a plan that live outside its versions: deviations and events, consent changes. */
+/** Records about a plan that live outside its versions: deviations and events, consent changes, reviews. */
 export interface RecordedBy {
   planId: string;
   recordedBy: string;
@@ -85,4 +86,61 @@ export async function listConsentRecords(db: Executor, planId: string): Promise<
     .orderBy('seq')
     .execute();
   return rows.map((row) => ({ covers: row.covers, given: row.given, date: row.date }));
+}
+
+export interface StoredReview extends Review {
+  id: string;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+export async function insertReview(trx: Tx, review: Review, by: RecordedBy): Promise<StoredReview> {
+  const row = await trx
+    .insertInto('plan_reviews')
+    .values({
+      plan_id: by.planId,
+      kind: review.kind,
+      date: review.date,
+      by_name: review.by.name,
+      by_title: review.by.title,
+      recorded_by: by.recordedBy,
+      recorded_at: by.recordedAt,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  return { ...review, id: row.id, recordedBy: by.recordedBy, recordedAt: by.recordedAt };
+}
+
+/** The plan's reviews as a query to nest in a larger read (toStoredReview reads the rows), oldest first. */
+export function reviewsQuery(db: Executor, planId: string) {
+  return db
+    .selectFrom('plan_reviews')
+    .select(['id', 'kind', 'by_name', 'by_title', 'recorded_by', 'recorded_at'])
+    .select(calendarDateText('date').as('date'))
+    .where('plan_id', '=', planId)
+    .orderBy('seq');
+}
+
+export function toStoredReview(row: {
+  id: string;
+  kind: 'personal-details';
+  date: string;
+  by_name: string;
+  by_title: string;
+  recorded_by: string;
+  recorded_at: Date | string;
+}): StoredReview {
+  return {
+    id: row.id,
+    kind: row.kind,
+    date: row.date,
+    by: { name: row.by_name, title: row.by_title },
+    recordedBy: row.recorded_by,
+    recordedAt: new Date(row.recorded_at),
+  };
+}
+
+/** Every review recorded for the plan, oldest first. */
+export async function listReviews(db: Executor, planId: string): Promise<StoredReview[]> {
+  return (await reviewsQuery(db, planId).execute()).map(toStoredReview);
 }

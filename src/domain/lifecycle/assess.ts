@@ -1,11 +1,14 @@
 import type { CalendarDate } from '../calendar-date.js';
 import { computeDeadlines, type Deadlines, type OverdueReason, overdueReasons } from './deadlines.js';
 import { deriveLifecycle, type Lifecycle, type LifecycleInput } from './lifecycle.js';
+import { type PersonalDetailsReviewStatus, personalDetailsReviewStatus } from './reviews.js';
 
 /** Everything `GET /v1/plans/{id}/status` and the daily overdue job need about one plan. */
 export interface PlanAssessment {
   lifecycle: Lifecycle;
   deadlines: Deadlines;
+  /** Routine 000: the kontaktman's review of the personal details for the current occasion. */
+  personalDetailsReview: PersonalDetailsReviewStatus;
   overdue: OverdueReason[];
 }
 
@@ -13,5 +16,11 @@ export interface PlanAssessment {
 export function assessPlan(input: LifecycleInput, today: CalendarDate): PlanAssessment {
   const lifecycle = deriveLifecycle(input);
   const deadlines = computeDeadlines(input.plan, input.policy);
-  return { lifecycle, deadlines, overdue: overdueReasons(lifecycle, deadlines, today) };
+  const personalDetailsReview = personalDetailsReviewStatus(input.plan, input.policy, input.reviews);
+  return {
+    lifecycle,
+    deadlines,
+    personalDetailsReview,
+    overdue: overdueReasons(lifecycle, deadlines, today, { personalDetailsReview }),
+  };
 }

@@ -8,6 +8,7 @@ import { addDays, addMonths, type CalendarDate, stockholmDate } from '../calenda
 import type { Plan } from '../plan.js';
 import type { Policy } from '../policy/policy.js';
 import type { Lifecycle, LifecycleState } from './lifecycle.js';
+import type { PersonalDetailsReviewStatus } from './reviews.js';
 
 /** The injected clock: services and jobs pass one, tests pass a fixed instant. */
 export interface Clock {
@@ -64,6 +65,7 @@ export const OVERDUE_CODES = [
   'not_established_in_time',
   'follow_up_passed',
   'signatures_outstanding',
+  'personal-details-review',
 ] as const;
 export type OverdueCode = (typeof OVERDUE_CODES)[number];
 
@@ -85,12 +87,15 @@ const AWAITING_SIGNATURES: readonly LifecycleState[] = ['established', 'communic
  * - `follow_up_passed`: today is after the follow-up deadline (the plan's or the policy's,
  *   whichever is earlier); a follow-up is a new version with new dates, which clears it;
  * - `signatures_outstanding`: established, a required role has neither signed nor (where
- *   allowed) given a reason, and signaturesDueBy has passed.
+ *   allowed) given a reason, and signaturesDueBy has passed;
+ * - `personal-details-review`: the policy asks for the kontaktman's review of the personal
+ *   details, the current occasion has none, and its due date has passed.
  */
 export function overdueReasons(
   lifecycle: Pick<Lifecycle, 'state' | 'signatures'>,
   deadlines: Deadlines,
   today: CalendarDate,
+  records: { personalDetailsReview?: PersonalDetailsReviewStatus } = {},
 ): OverdueReason[] {
   const reasons: OverdueReason[] = [];
   const overdue = (code: OverdueCode, dueOn: CalendarDate) => {
@@ -105,6 +110,8 @@ export function overdueReasons(
   ) {
     overdue('signatures_outstanding', deadlines.signaturesDueBy);
   }
+  const review = records.personalDetailsReview;
+  if (review?.state === 'missing' && review.dueBy) overdue('personal-details-review', review.dueBy);
   return reasons;
 }
 

@@ -11,6 +11,7 @@ import type { Policy } from '../policy/policy.js';
 import { isBlank } from '../text.js';
 import { type MissingContentItem, missingContent } from './content-items.js';
 import { PlanIncomplete, SubmissionRefused } from './errors.js';
+import type { Review } from './reviews.js';
 import { type RecordedSignature, type SignatureRound, signatureRound } from './signatures.js';
 
 export const LIFECYCLE_STATES = [
@@ -59,6 +60,8 @@ export interface LifecycleInput {
   signatures: readonly RecordedSignature[];
   submissions: readonly SubmissionRecord[];
   receipts: readonly ReceiptRecord[];
+  /** Reviews recorded for the plan (routine 000's personal-details review), any occasion. */
+  reviews: readonly Review[];
 }
 
 /** What keeps a plan from its next state. */

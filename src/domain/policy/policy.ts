@@ -43,6 +43,13 @@ export const policySchema = z.strictObject({
   plannerNotificationForHomeCare: z.boolean(),
   /** A complete, signed plan is submitted (avges) to the case officer without being asked. */
   submitWhenCompleteAndSigned: z.boolean(),
+  /**
+   * At establishment and every follow-up the kontaktman checks the personal details
+   * ("Uppgifter och övrig information") and records it (`POST /v1/plans/{id}/reviews`).
+   */
+  personalDetailsReview: z.boolean(),
+  /** Days after establishment that the personal-details review may be missing before the plan is overdue. */
+  personalDetailsReviewWithinDays: days,
   /** Deviations and events are compiled monthly for the kontaktman. */
   monthlyCompilation: z.boolean(),
   /**

@@ -13,6 +13,9 @@ const DEFAULT_CONTENT_RETENTION_DAYS = 90;
  * - "signeras av den enskilde, om den enskilde inte skrivit under ska anledning till detta
  *   framgå"; "även signeras av enhetschef"; "upprättad i Lifecare ska signeras av kontaktman"
  * - "Endast hemtjänst: … meddela planeraren hur insatserna ska kopplas"
+ * - "I samband med upprättande eller uppföljning … se över så att information under fliken
+ *   ”Uppgifter och övrig information” stämmer": the personal-details review. The routine sets
+ *   no limit; policy choice: 14 days after establishment, the routine's own window.
  *
  * A ställföreträdare (god man, förvaltare, vårdnadshavare) signs for a person who cannot: the
  * routine names only "den enskilde", and a guardian acts in the person's name, so policy
@@ -35,6 +38,8 @@ const omsorg: Policy = {
   signOffReminderAfterDays: 7,
   plannerNotificationForHomeCare: true,
   submitWhenCompleteAndSigned: false,
+  personalDetailsReview: true,
+  personalDetailsReviewWithinDays: 14,
   monthlyCompilation: false,
   contentRetentionDays: DEFAULT_CONTENT_RETENTION_DAYS,
 };
@@ -64,6 +69,9 @@ const lss: Policy = {
   signOffReminderAfterDays: 14,
   plannerNotificationForHomeCare: false,
   submitWhenCompleteAndSigned: true,
+  // Routine 003 has no personal-details review (the tab belongs to Lifecare, routine 000).
+  personalDetailsReview: false,
+  personalDetailsReviewWithinDays: 14,
   monthlyCompilation: true,
   contentRetentionDays: DEFAULT_CONTENT_RETENTION_DAYS,
 };

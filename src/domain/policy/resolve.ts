@@ -60,6 +60,8 @@ export const POLICY_FLAGS: Readonly<Record<string, { field: OverrideField; kind:
   'sign-off-reminder-after-days': { field: 'signOffReminderAfterDays', kind: 'integer' },
   'planner-notification-for-home-care': { field: 'plannerNotificationForHomeCare', kind: 'boolean' },
   'submit-when-complete-and-signed': { field: 'submitWhenCompleteAndSigned', kind: 'boolean' },
+  'personal-details-review': { field: 'personalDetailsReview', kind: 'boolean' },
+  'personal-details-review-within-days': { field: 'personalDetailsReviewWithinDays', kind: 'integer' },
   'monthly-compilation': { field: 'monthlyCompilation', kind: 'boolean' },
   'content-retention-days': { field: 'contentRetentionDays', kind: 'integer' },
 };

@@ -21,6 +21,9 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'POST /v1/plans/:id/deviations': 'plans:write',
   'GET /v1/plans/:id/deviations': 'plans:read',
   'POST /v1/plans/:id/consents': 'plans:write',
+  // The kontaktman's review is recorded by the same tools that record signatures.
+  'POST /v1/plans/:id/reviews': 'signatures:write',
+  'GET /v1/plans/:id/reviews': 'plans:read',
   'GET /v1/compliance/overdue': 'status:read',
   'GET /v1/admin/policies/:org': 'admin',
   'PUT /v1/admin/policies/:org': 'admin',

@@ -18,13 +18,19 @@ const changePageSchema = z
         version: z.number().int(),
         kind: z
           .string()
-          .describe('plan_created, version_created, status_changed (one per lifecycle transition), overdue'),
+          .describe(
+            'plan_created, version_created, status_changed (one per lifecycle transition), overdue, ' +
+              'review_recorded',
+          ),
         status: z.string(),
         at: z.iso.datetime(),
         detail: z
           .record(z.string(), z.string())
           .optional()
-          .describe('status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since'),
+          .describe(
+            'status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; ' +
+              'review_recorded: kind, date',
+          ),
       }),
     ),
     cursor: z.string().describe('Resume with ?after=<cursor>; unchanged when nothing was new'),

@@ -2,17 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { deviationSchema, monthSchema } from '../../domain/lifecycle/deviations.js';
+import { reviewSchema } from '../../domain/lifecycle/reviews.js';
 import { consentSchema } from '../../domain/plan.js';
 import type { ServiceContext } from '../../services/context.js';
 import { deviationsOfMonth, recordConsent, recordDeviation } from '../../services/plan-records.service.js';
+import { recordReview, reviewsOf } from '../../services/reviews.service.js';
 import { signPlan } from '../../services/signatures.service.js';
 import { callerOf } from '../auth/authentication.js';
 import {
   compilationSchema,
   consentStatusSchema,
   deviationResultSchema,
+  reviewListSchema,
   signatureBody,
   signatureResultSchema,
+  storedReviewSchema,
 } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
 import { planIdParams } from '../schemas.js';
@@ -21,8 +25,9 @@ const deviationView = <T extends { recordedAt: Date }>(d: T) => ({
   ...d,
   recordedAt: d.recordedAt.toISOString(),
 });
+const reviewView = deviationView;
 
-/** Signatures, deviations and consents of a plan: what happens to it besides its versions. */
+/** Signatures, deviations, reviews and consents of a plan: what happens to it besides its versions. */
 export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -88,6 +93,40 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void
         deviations: compiled.deviations.map(deviationView),
         events: compiled.events.map(deviationView),
       };
+    },
+  });
+
+  r.post('/v1/plans/:id/reviews', {
+    schema: {
+      operationId: 'recordReview',
+      summary: 'Record that the kontaktman reviewed the personal details (Uppgifter och övrig information)',
+      description:
+        'Routine 000: at establishment and at every follow-up the kontaktman checks that the ' +
+        'information under "Uppgifter och övrig information" is correct. Where the policy asks for it ' +
+        '(personalDetailsReview), a plan whose current occasion has no review shows it as missing in ' +
+        "its status, and as overdue (personal-details-review) once the policy's days have passed.",
+      tags: ['status'],
+      params: planIdParams,
+      body: reviewSchema,
+      response: { 201: storedReviewSchema, ...problemResponses(400, 401, 403, 404, 410, 422) },
+    },
+    handler: async (request, reply) => {
+      const stored = await recordReview(ctx, callerOf(request), request.params.id, request.body, request.id);
+      return reply.code(201).send(reviewView(stored));
+    },
+  });
+
+  r.get('/v1/plans/:id/reviews', {
+    schema: {
+      operationId: 'listReviews',
+      summary: "The plan's recorded reviews of the personal details, oldest first",
+      tags: ['status'],
+      params: planIdParams,
+      response: { 200: reviewListSchema, ...problemResponses(401, 403, 404) },
+    },
+    handler: async (request) => {
+      const { planId, reviews } = await reviewsOf(ctx, callerOf(request), request.params.id);
+      return { planId, reviews: reviews.map(reviewView) };
     },
   });
 

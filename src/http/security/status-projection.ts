@@ -2,19 +2,29 @@ import type { PlanStatusView, SignatureView } from '../../services/plan-status.j
 
 type WithoutText<T> = T extends unknown ? Omit<T, 'name' | 'reason'> : never;
 
-export type StatusWithoutPlanText = Omit<PlanStatusView, 'signatures'> & {
+export type StatusWithoutPlanText = Omit<PlanStatusView, 'signatures' | 'personalDetailsReview'> & {
   signatures: WithoutText<SignatureView>[];
+  personalDetailsReview: Omit<PlanStatusView['personalDetailsReview'], 'review'> & {
+    review: Omit<NonNullable<PlanStatusView['personalDetailsReview']['review']>, 'by'> | null;
+  };
 };
 
 /**
  * The status as a client without `plans:read` sees it (a poller holding `status:read`): who
  * signed in which role and when, but not the names of those who signed nor the reasons
  * given for a refusal, which are plan content (the person's own name among them). A role met
- * by guardians says so without naming them.
+ * by guardians says so without naming them; a review says when, not by whom.
  */
 export function statusWithoutPlanText(status: PlanStatusView): StatusWithoutPlanText {
   return {
     ...status,
+    personalDetailsReview: {
+      ...status.personalDetailsReview,
+      review: status.personalDetailsReview.review && {
+        kind: status.personalDetailsReview.review.kind,
+        date: status.personalDetailsReview.review.date,
+      },
+    },
     signing: status.signing && {
       ...status.signing,
       required: status.signing.required.map((role) => ({

@@ -106,14 +106,20 @@ describe('overdue plans', () => {
     const plan = { ...o.plan('O-PUSH'), signatures: [personSigns, managerSigns] };
     plan.dates = { ...plan.dates, nextFollowUp: '2025-02-20' };
     const { id } = await o.push(plan);
-    expect(overdueEvents(await o.feed(id))).toEqual([`became:follow_up_passed:${id}`]);
+    // The omsorg preset also wants the personal-details review within 14 days of establishment.
+    expect(overdueEvents(await o.feed(id))).toEqual([
+      `became:follow_up_passed:${id}`,
+      `became:personal-details-review:${id}`,
+    ]);
     await o.push({
       ...plan,
       dates: { ...plan.dates, established: '2025-02-25', nextFollowUp: '2025-08-25' },
     });
     expect(overdueEvents(await o.feed(id))).toEqual([
       `became:follow_up_passed:${id}`,
+      `became:personal-details-review:${id}`,
       `cleared:follow_up_passed:${id}`,
+      `cleared:personal-details-review:${id}`,
     ]);
     expect((await o.ok('GET', '/v1/compliance/overdue')).units).toEqual([]);
   });

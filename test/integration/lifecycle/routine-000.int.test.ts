@@ -204,7 +204,8 @@ describe('routine 000 (Omsorgsförvaltningen, Procapita/Lifecare), through the A
     t.at('2025-01-31T12:00:00+01:00');
     expect(codes(await o.status(id))).toEqual([]);
     t.at('2025-02-01T12:00:00+01:00');
-    expect(codes(await o.status(id))).toEqual(['signatures_outstanding']);
+    // Due the same day: the personal-details review, also 14 days after establishment.
+    expect(codes(await o.status(id))).toEqual(['signatures_outstanding', 'personal-details-review']);
     expect((await o.status(id)).deadlines.signaturesDueBy).toBe('2025-01-31');
   });
 

@@ -162,6 +162,15 @@ describe('every answer is the one the API document describes', () => {
     await ok('POST', `/v1/plans/${id}/consents`, {
       payload: { covers: 'Kontakt med anhöriga', given: false, date: '2025-01-18' },
     });
+    await ok('POST', `/v1/plans/${id}/reviews`, {
+      payload: {
+        kind: 'personal-details',
+        date: '2025-01-18',
+        by: { name: 'Karin Öberg', title: 'Undersköterska' },
+      },
+    });
+    await call('POST', `/v1/plans/${id}/reviews`, { payload: { kind: 'other' } });
+    await ok('GET', `/v1/plans/${id}/reviews`);
     const changes = await ok('GET', '/v1/changes?limit=1000');
     await ok('GET', `/v1/changes?after=${changes.json().cursor}&wait=0`);
     await call('GET', '/v1/changes?after=bogus');

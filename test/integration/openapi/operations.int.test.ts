@@ -26,6 +26,8 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/plans/{id}/deviations': 'recordDeviation',
   'GET /v1/plans/{id}/deviations': 'getMonthlyCompilation',
   'POST /v1/plans/{id}/consents': 'recordConsent',
+  'POST /v1/plans/{id}/reviews': 'recordReview',
+  'GET /v1/plans/{id}/reviews': 'listReviews',
   'POST /v1/plans/{id}/end': 'endPlan',
   'POST /v1/plans/{id}/submissions': 'submitPlan',
   'GET /v1/plans/{id}/submissions/{sid}': 'getSubmission',

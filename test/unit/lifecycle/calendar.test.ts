@@ -100,6 +100,7 @@ describe('issue 4: status shows state, deadlines and overdue reasons together (s
       signatures: [],
       submissions: [],
       receipts: [],
+      reviews: [],
     };
     const status = assessPlan(input, '2025-09-13');
     expect(status.lifecycle.state).toBe('draft');

@@ -113,5 +113,6 @@ export function lifecycleOf(
     signatures: options.signatures ?? [],
     submissions: options.submissions ?? [],
     receipts: options.receipts ?? [],
+    reviews: [],
   });
 }
