@@ -11,6 +11,9 @@ const DEV_INDEX_KEY = createHash('sha256')
   .update('planbrygga development index key; never use in production')
   .digest('hex');
 
+/** The shortest audit retention: the database refuses to remove younger entries. */
+export const MIN_AUDIT_RETENTION_DAYS = 365;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
@@ -48,6 +51,16 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  // Five years; the database never removes an entry less than a year old (migrations/1795434310000-audit-expiry.ts).
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_500)
+    .refine((days) => days === 0 || days >= MIN_AUDIT_RETENTION_DAYS, {
+      message: `must be 0 (keep) or at least ${MIN_AUDIT_RETENTION_DAYS}`,
+    })
+    .default(1825),
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(3000),
   RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(0).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -135,6 +148,11 @@ export interface Config {
   dispatch: DispatchConfig;
   /** Abuse limits of the HTTP API (src/http/security). */
   http: HttpLimits;
+  /**
+   * Days audit entries are kept, and the metadata of a plan after its content was pruned; the
+   * daily retention run removes what is older. 0: kept without a limit.
+   */
+  auditRetentionDays: number;
   /** Bearer token a Prometheus scraper sends to GET /metrics; null: only admin or viewer API keys may read it. */
   metricsToken: string | null;
   /**
@@ -280,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     }),
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     metricsToken: e.METRICS_TOKEN ?? null,
     operatorOrganisation: e.OPERATOR_ORGANISATION ?? null,
     publicUrl: e.PUBLIC_URL ?? null,

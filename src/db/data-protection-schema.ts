@@ -42,6 +42,9 @@ export interface RetentionRunsTable {
   busy: number;
   /** Versions kept, by reason (retention-rules.ts KEEP_REASONS). */
   kept: ColumnType<Record<string, number>, string, string>;
+  /** Plans whose metadata went, pruned longer ago than AUDIT_RETENTION_DAYS. */
+  plans_removed: number;
+  audit_entries_removed: number;
 }
 
 export interface DataProtectionTables {

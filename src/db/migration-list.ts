@@ -14,6 +14,7 @@ import * as cooperationEvents from '../../migrations/1795434010000-cooperation-e
 import * as submissionAcknowledgedBy from '../../migrations/1795434100000-submission-acknowledged-by.js';
 import * as changeNotifications from '../../migrations/1795434200000-change-notifications.js';
 import * as retentionRuns from '../../migrations/1795434300000-retention-runs.js';
+import * as auditExpiry from '../../migrations/1795434310000-audit-expiry.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -36,4 +37,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795434100000-submission-acknowledged-by': submissionAcknowledgedBy,
   '1795434200000-change-notifications': changeNotifications,
   '1795434300000-retention-runs': retentionRuns,
+  '1795434310000-audit-expiry': auditExpiry,
 };

@@ -46,6 +46,8 @@ export function startDispatch(
     secrets: encryptedSecretCodec(deps.cipher),
     fetch: options.fetch ?? globalThis.fetch,
     deliveryTimeoutMs: settings.deliveryTimeoutMs,
+    auditRetentionDays: config.auditRetentionDays,
+    queues: deps.queues,
   });
   const concurrency = settings.workerConcurrency;
   const workers = createWorkers({

@@ -12,8 +12,9 @@ export interface RetentionSources {
 /**
  * The retention run's figures, read from PostgreSQL at each scrape like the rest, so every
  * instance shows the same whichever worker ran it: when the last run finished (alert when it is
- * more than a day and a bit ago), what it kept and why, what all runs pruned, and how many
- * versions are held as metadata only, by why their content went.
+ * more than a day and a bit ago), what it kept and why, what all runs pruned and removed
+ * (plans' metadata, audit entries), and how many versions are held as metadata only, by why
+ * their content went.
  */
 export function registerRetentionMetrics(
   registry: Registry,
@@ -67,6 +68,24 @@ export function registerRetentionMetrics(
     collect: guarded('planbrygga_retention_pruned_versions_total', async () => {
       prunedTotal.reset();
       prunedTotal.inc((await runs()).versionsPruned);
+    }),
+  });
+  const plansRemoved = new Counter({
+    name: 'planbrygga_retention_removed_plans_total',
+    help: 'Plans whose metadata retention runs removed (content pruned longer ago than AUDIT_RETENTION_DAYS)',
+    registers: [registry],
+    collect: guarded('planbrygga_retention_removed_plans_total', async () => {
+      plansRemoved.reset();
+      plansRemoved.inc((await runs()).plansRemoved);
+    }),
+  });
+  const auditRemoved = new Counter({
+    name: 'planbrygga_retention_removed_audit_entries_total',
+    help: 'Audit entries older than AUDIT_RETENTION_DAYS that retention runs removed',
+    registers: [registry],
+    collect: guarded('planbrygga_retention_removed_audit_entries_total', async () => {
+      auditRemoved.reset();
+      auditRemoved.inc((await runs()).auditEntriesRemoved);
     }),
   });
   const pruned = new Gauge({

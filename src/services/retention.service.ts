@@ -15,6 +15,7 @@ import {
 } from '../domain/retention/retention-rules.js';
 import { pruneContent } from './content-pruning.js';
 import type { ServiceContext } from './context.js';
+import { expireMetadata } from './metadata-expiry.service.js';
 
 export interface RetentionSummary {
   /** The Stockholm date the rules were applied on. */
@@ -28,6 +29,10 @@ export interface RetentionSummary {
   kept: Record<KeepReason, number>;
   /** Plans another transaction held (a push): left for the next run. */
   busy: number;
+  /** Plans whose metadata went: all content pruned more than AUDIT_RETENTION_DAYS ago. */
+  plansRemoved: number;
+  /** Audit entries older than AUDIT_RETENTION_DAYS removed. */
+  auditEntriesRemoved: number;
 }
 
 export interface RetentionOptions {
@@ -41,6 +46,8 @@ export interface RetentionOptions {
   runId: string;
   /** The BullMQ job of a scheduled run, recorded with the run; none for a run by hand. */
   jobId?: string;
+  /** AUDIT_RETENTION_DAYS: audit entries and pruned plans' metadata older go; 0 or none keeps them. */
+  auditRetentionDays?: number;
 }
 
 /**
@@ -48,14 +55,27 @@ export interface RetentionOptions {
  * batches of plans, each batch one transaction that locks its plans, reads their facts,
  * decides and prunes. Safe to interrupt (a batch commits or not) and to run again, or on
  * several workers at once (locked plans are skipped, pruned versions are not looked at again).
- * A run that is not a dry run is recorded (retention_runs) when it finishes, for /metrics.
+ * Then, with `auditRetentionDays`, the metadata of plans pruned longer ago and older audit
+ * entries go (metadata-expiry.service.ts). A run that is not a dry run is recorded
+ * (retention_runs) when it finishes, for /metrics.
  */
 export async function runRetention(
   ctx: ServiceContext,
   options: RetentionOptions,
 ): Promise<RetentionSummary> {
   const startedAt = ctx.clock();
-  const summary = await pruneHeldContent(ctx, options, options.today ?? stockholmDate(startedAt));
+  const today = options.today ?? stockholmDate(startedAt);
+  const content = await pruneHeldContent(ctx, options, today);
+  const summary: RetentionSummary = {
+    ...content,
+    ...(await expireMetadata(ctx, {
+      today,
+      auditRetentionDays: options.auditRetentionDays ?? 0,
+      dryRun: content.dryRun,
+      runId: options.runId,
+      ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
+    })),
+  };
   if (!summary.dryRun) {
     await insertRetentionRun(ctx.db, {
       jobId: options.jobId ?? null,
@@ -66,18 +86,22 @@ export async function runRetention(
       plansPruned: summary.plans,
       busy: summary.busy,
       kept: summary.kept,
+      plansRemoved: summary.plansRemoved,
+      auditEntriesRemoved: summary.auditEntriesRemoved,
     });
   }
   return summary;
 }
 
+type ContentSummary = Omit<RetentionSummary, 'plansRemoved' | 'auditEntriesRemoved'>;
+
 async function pruneHeldContent(
   ctx: ServiceContext,
   options: RetentionOptions,
   today: string,
-): Promise<RetentionSummary> {
+): Promise<ContentSummary> {
   const batchSize = options.batchSize ?? 500;
-  const summary: RetentionSummary = {
+  const summary: ContentSummary = {
     date: today,
     dryRun: options.dryRun ?? false,
     pruned: 0,
@@ -115,7 +139,7 @@ function decide(rows: readonly HeldVersionRow[], today: string) {
 }
 
 function tally(
-  summary: RetentionSummary,
+  summary: ContentSummary,
   decided: { row: HeldVersionRow; decision: RetentionDecision }[],
 ): void {
   const plans = new Set<string>();

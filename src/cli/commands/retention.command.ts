@@ -12,7 +12,7 @@ const USAGE = 'usage: planbrygga retention run [--dry-run] [--date YYYY-MM-DD]';
 
 /**
  * `retention run`: the daily retention run, by hand (safe beside the scheduled one and safe to
- * interrupt). `--dry-run` decides and counts without changing anything; `--date` applies the
+ * interrupt), AUDIT_RETENTION_DAYS included. `--dry-run` decides and counts without changing anything; `--date` applies the
  * rules as on that Stockholm date. The summary (JSON) goes to stdout.
  */
 export async function retentionCommand(args: string[]): Promise<number> {
@@ -34,9 +34,11 @@ export async function retentionCommand(args: string[]): Promise<number> {
       ...(values.date !== undefined && { today: values.date }),
       dryRun: values['dry-run'] ?? false,
       runId: `retention:${randomUUID()}`,
+      auditRetentionDays: config.auditRetentionDays,
     });
+    const would = summary.dryRun ? 'would be ' : '';
     process.stderr.write(
-      `retention ${summary.dryRun ? 'dry run' : 'run'} on ${summary.date}: ${summary.pruned} versions of ${summary.plans} plans ${summary.dryRun ? 'would be ' : ''}pruned\n`,
+      `retention ${summary.dryRun ? 'dry run' : 'run'} on ${summary.date}: ${summary.pruned} versions of ${summary.plans} plans ${would}pruned; ${summary.plansRemoved} plans' metadata and ${summary.auditEntriesRemoved} audit entries ${would}removed\n`,
     );
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return 0;

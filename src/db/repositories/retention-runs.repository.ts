@@ -11,6 +11,8 @@ export interface RetentionRunRecord {
   plansPruned: number;
   busy: number;
   kept: Record<string, number>;
+  plansRemoved: number;
+  auditEntriesRemoved: number;
 }
 
 export async function insertRetentionRun(db: Executor, run: RetentionRunRecord): Promise<void> {
@@ -25,6 +27,8 @@ export async function insertRetentionRun(db: Executor, run: RetentionRunRecord):
       plans_pruned: run.plansPruned,
       busy: run.busy,
       kept: JSON.stringify(run.kept),
+      plans_removed: run.plansRemoved,
+      audit_entries_removed: run.auditEntriesRemoved,
     })
     .execute();
 }
@@ -33,6 +37,8 @@ export async function insertRetentionRun(db: Executor, run: RetentionRunRecord):
 export interface RetentionRunStats {
   runs: number;
   versionsPruned: number;
+  plansRemoved: number;
+  auditEntriesRemoved: number;
   last: {
     startedAt: Date;
     finishedAt: Date;
@@ -47,6 +53,8 @@ export async function retentionRunStats(db: Executor): Promise<RetentionRunStats
     .select([
       sql<string>`count(*)`.as('runs'),
       sql<string>`coalesce(sum(versions_pruned), 0)`.as('versions_pruned'),
+      sql<string>`coalesce(sum(plans_removed), 0)`.as('plans_removed'),
+      sql<string>`coalesce(sum(audit_entries_removed), 0)`.as('audit_entries_removed'),
     ])
     .executeTakeFirstOrThrow();
   const last = await db
@@ -58,6 +66,8 @@ export async function retentionRunStats(db: Executor): Promise<RetentionRunStats
   return {
     runs: Number(totals.runs),
     versionsPruned: Number(totals.versions_pruned),
+    plansRemoved: Number(totals.plans_removed),
+    auditEntriesRemoved: Number(totals.audit_entries_removed),
     last: last
       ? {
           startedAt: last.started_at,

@@ -21,6 +21,10 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
     'planner.notify': plannerNotifyJob(tools),
     'status.writeback': statusWritebackJob(tools),
     'overdue.scan': overdueScanJob(deps.ctx),
-    'retention.run': retentionRunJob(deps.ctx),
+    'retention.run': retentionRunJob({
+      ctx: deps.ctx,
+      auditRetentionDays: deps.auditRetentionDays,
+      queues: deps.queues,
+    }),
   };
 }

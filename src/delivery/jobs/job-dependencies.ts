@@ -12,12 +12,17 @@ import type {
 } from '../destinations/destinations.repository.js';
 import { jobTables } from '../outbox/outbox.repository.js';
 import { JOBS, type JobContext, type JobName } from '../queues/catalogue.js';
+import type { Queues } from '../queues/queues.js';
 
 export interface HandlerDependencies {
   ctx: ServiceContext;
   secrets: DestinationSecretCodec;
   fetch: typeof globalThis.fetch;
   deliveryTimeoutMs: number;
+  /** AUDIT_RETENTION_DAYS, for the daily retention run. */
+  auditRetentionDays: number;
+  /** The process's queues: the retention run removes finished jobs from them. */
+  queues: Queues;
 }
 
 /** What a delivery is about: the plan version (and submission) and where it goes. */

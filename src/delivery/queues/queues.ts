@@ -40,16 +40,28 @@ export function bullPrefix(keyPrefix: string): string {
 }
 
 /**
+ * How long finished jobs stay in Redis. Completed: a day, so a re-relayed duplicate id is still
+ * dropped. Failed: 30 days, for an admin to retry (the delivery stays failed in PostgreSQL
+ * after that; a retry then relays the job again from its outbox row while that is kept, 7 days,
+ * else answers 409). BullMQ applies these ages only when another job of the queue finishes, so
+ * the daily retention run also removes what is older (removeFinishedJobs): nothing finished
+ * stays more than a day beyond its age.
+ */
+export const FINISHED_JOB_AGES = {
+  completedSeconds: 24 * 60 * 60,
+  failedSeconds: 30 * 24 * 60 * 60,
+} as const;
+
+/**
  * Every job: 20 attempts spread by the worker's jittered strategy (with its defaults, 5 s
- * doubling to at most an hour: up to about ten hours in all, half that on average), completed
- * jobs kept a day so a re-relayed duplicate id is still dropped, failed jobs kept until an
- * admin retries or removes them.
+ * doubling to at most an hour: up to about ten hours in all, half that on average), finished
+ * jobs removed by age (FINISHED_JOB_AGES).
  */
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 20,
   backoff: { type: BACKOFF_TYPE },
-  removeOnComplete: { age: 24 * 60 * 60, count: 50_000 },
-  removeOnFail: false,
+  removeOnComplete: { age: FINISHED_JOB_AGES.completedSeconds, count: 50_000 },
+  removeOnFail: { age: FINISHED_JOB_AGES.failedSeconds },
 } as const satisfies JobsOptions;
 
 /** A job on its way from the outbox to BullMQ. */
@@ -162,4 +174,31 @@ export async function scheduleJob(queues: Queues, name: ScheduledJobName, patter
   await queues
     .queue(queueOf(name))
     .upsertJobScheduler(name, { pattern, tz: 'Europe/Stockholm' }, { name, data: {} });
+}
+
+/** Jobs removed per call to BullMQ's clean. */
+const CLEAN_BATCH = 1_000;
+
+/**
+ * Removes completed and failed jobs older than their ages from every queue, whether or not
+ * another job has finished since (which is when BullMQ itself looks). Returns how many went.
+ */
+export async function removeFinishedJobs(
+  queues: Queues,
+  ages: { completedSeconds: number; failedSeconds: number } = FINISHED_JOB_AGES,
+): Promise<number> {
+  let removed = 0;
+  for (const name of QUEUE_NAMES) {
+    for (const [state, seconds] of [
+      ['completed', ages.completedSeconds],
+      ['failed', ages.failedSeconds],
+    ] as const) {
+      for (;;) {
+        const ids = await queues.queue(name).clean(seconds * 1000, CLEAN_BATCH, state);
+        removed += ids.length;
+        if (ids.length < CLEAN_BATCH) break;
+      }
+    }
+  }
+  return removed;
 }

@@ -13,7 +13,12 @@ import { basePlan, type Json } from '../lifecycle/support.js';
  */
 export interface ProtectionTestApp extends TestApp {
   at(instant: string): void;
-  retention(options?: { today?: string; dryRun?: boolean; batchSize?: number }): Promise<RetentionSummary>;
+  retention(options?: {
+    today?: string;
+    dryRun?: boolean;
+    batchSize?: number;
+    auditRetentionDays?: number;
+  }): Promise<RetentionSummary>;
   scratch: ScratchDatabase;
 }
 

@@ -269,7 +269,7 @@ describe('the dispatch flow of one plan', () => {
     await waitFor(
       async () =>
         t.logLines().some((l) => l.msg === 'submission delivered' && l.requestId === submitRequest?.reqId),
-      5_000,
+      15_000,
       'the worker logged the delivery with the request id',
     );
 

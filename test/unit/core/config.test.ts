@@ -30,6 +30,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '2s' })).toThrow(/DATABASE_CONNECT_TIMEOUT_MS/);
   });
 
+  it('keeps audit entries five years by default; 0 keeps them, under a year is refused', () => {
+    expect(loadConfig({}).auditRetentionDays).toBe(1825);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '0' }).auditRetentionDays).toBe(0);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '365' }).auditRetentionDays).toBe(365);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '364' })).toThrow(
+      /AUDIT_RETENTION_DAYS: must be 0 \(keep\) or at least 365/,
+    );
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '-1' })).toThrow(/AUDIT_RETENTION_DAYS/);
+  });
+
   it('reads the database timeouts and turns prepared statements off for a pooler', () => {
     const config = loadConfig({
       DATABASE_CONNECT_TIMEOUT_MS: '1500',
