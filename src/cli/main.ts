@@ -1,5 +1,3 @@
 import { runCli } from './cli.js';
 
-runCli(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+process.exitCode = await runCli(process.argv.slice(2));
