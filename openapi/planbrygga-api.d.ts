@@ -1555,8 +1555,8 @@ export interface operations {
     listPlans: {
         parameters: {
             query?: {
-                /** @description Lifecycle state: draft, established, communicated, signed, submitted, acknowledged */
-                status?: string;
+                /** @description Only plans in this lifecycle state */
+                status?: "draft" | "established" | "communicated" | "signed" | "submitted" | "acknowledged" | "ended";
                 /** @description The provider's unit id (enhet) */
                 unit?: string;
                 /** @description Only plans that are (true) or are not (false) overdue, as of the last evaluation */

@@ -131,7 +131,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   inboxRoutes(app, ctx);
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
-  await registerBrowserPages(app, { config: deps.config.oidc, ctx, redis: deps.redis });
+  const signIn = await registerBrowserPages(app, { config: deps.config.oidc, ctx, redis: deps.redis });
   const { operatorOrganisation } = deps.config;
   await registerAdminPages(app, {
     ctx,
@@ -139,6 +139,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     queues: deps.queues,
     redis: deps.redis,
     operatorOrganisation,
+    signIn,
   });
   metricsRoutes(app, {
     ctx,

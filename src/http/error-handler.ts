@@ -1,10 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/availability.js';
-import type { FieldIssue } from '../domain/field-issue.js';
 import { LifecycleError } from '../domain/lifecycle/errors.js';
 import { DomainError } from '../services/errors.js';
 import { sendProblem, sendUnavailable } from './problem.js';
+import { fieldIssuesOf, type RequestPart, validationDetail } from './validation-issues.js';
 
 /**
  * Fastify's own 4xx errors, answered with our words: some of fastify's messages quote the
@@ -48,16 +48,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const inBody = error.validationContext === 'body';
+      const part = error.validationContext as RequestPart | undefined;
+      const errors = fieldIssuesOf(error.validation);
       return sendProblem(request, reply, {
-        status: inBody ? 422 : 400,
-        detail: `The ${error.validationContext ?? 'request'} is not valid`,
-        errors: error.validation.map(
-          (v): FieldIssue => ({
-            path: v.instancePath === '/' ? '' : v.instancePath,
-            message: v.message ?? 'is not valid',
-          }),
-        ),
+        status: part === 'body' ? 422 : 400,
+        detail: validationDetail(part, errors),
+        errors,
       });
     }
     if (isDatabaseUnavailable(error)) {
@@ -71,6 +67,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
         return sendProblem(request, reply, {
           status: 400,
           detail: FRAMEWORK_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY,
+        });
+      }
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        return sendProblem(request, reply, {
+          status,
+          detail: `This endpoint accepts ${acceptedMediaTypes(request).join(', ')} bodies; the Content-Type sent is not one of them`,
+          errors: [{ path: '', message: 'has a Content-Type this endpoint does not accept' }],
         });
       }
       return sendProblem(request, reply, {
@@ -88,4 +91,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, { status: 404, detail: 'No resource at this path' }),
   );
+}
+
+/** The media types a route's body may have: those its schema names per type, else JSON. */
+function acceptedMediaTypes(request: FastifyRequest): string[] {
+  const body = request.routeOptions.schema?.body as { content?: Record<string, unknown> } | undefined;
+  return body?.content ? Object.keys(body.content) : ['application/json'];
 }

@@ -7,12 +7,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * JSON bodies of every route are read as the formats read documents (formats/README.md 3.6):
  * bytes that are not UTF-8, and nesting deeper than 32, are refused with 400 before parsing.
- * Then fastify's own parser, which refuses `__proto__` and `constructor.prototype` keys.
+ * Then fastify's own parser, which refuses `__proto__` and `constructor.prototype` keys (400,
+ * saying so). No route reads text/plain: a JSON body sent as text/plain is refused with 415
+ * instead of reaching a route as a string.
  * Bounding the depth here keeps every later recursive walk of a body (validation, pruning,
  * hashing) far from the stack limit. Routes for native documents replace this parser.
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
@@ -31,7 +34,25 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       return;
     }
     // fastify's default parser answers through `done` and returns nothing.
-    void parse(request, text, done);
+    void parse(request, text, (err, value) => {
+      // fastify answers every refusal of its parser as "invalid JSON"; JSON that JSON.parse
+      // reads was refused for a prototype key.
+      if (
+        err &&
+        (err as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' &&
+        isWellFormedJson(text)
+      ) {
+        done(
+          badRequest(
+            'The body has a __proto__ or constructor.prototype key, which this API refuses: such keys can change how a program reads the objects',
+            [{ path: '', message: 'has a __proto__ or constructor.prototype key' }],
+          ),
+          undefined,
+        );
+        return;
+      }
+      done(err, value);
+    });
   });
 }
 
@@ -51,4 +72,13 @@ function exceedsDepth(text: string, limit: number): boolean {
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
+}
+
+function isWellFormedJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

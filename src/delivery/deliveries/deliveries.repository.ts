@@ -19,19 +19,23 @@ export async function startDelivery(db: JobsExecutor, start: DeliveryStart, now:
   // One round trip: a rerun's no-op update returns the row as it stands, with its webhook id.
   return db
     .insertInto('deliveries')
-    .values({
-      destination_id: start.destinationId,
-      job_name: start.jobName,
-      job_id: start.jobId,
-      plan_id: start.planId,
-      version: start.version,
-      webhook_id: start.webhookId,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newDelivery(start, now))
     .onConflict((oc) => oc.column('job_id').doUpdateSet({ job_id: (eb) => eb.ref('excluded.job_id') }))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+function newDelivery(start: DeliveryStart, now: Date) {
+  return {
+    destination_id: start.destinationId,
+    job_name: start.jobName,
+    job_id: start.jobId,
+    plan_id: start.planId,
+    version: start.version,
+    webhook_id: start.webhookId,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 export interface DeliveryAttempt {
@@ -54,18 +58,11 @@ export async function recordSentAttempt(
   await db
     .insertInto('deliveries')
     .values({
-      destination_id: start.destinationId,
-      job_name: start.jobName,
-      job_id: start.jobId,
-      plan_id: start.planId,
-      version: start.version,
-      webhook_id: start.webhookId,
+      ...newDelivery(start, now),
       attempts: 1,
       status: attempt.status,
       last_status_code: attempt.statusCode,
       last_error: attempt.error,
-      created_at: now,
-      updated_at: now,
       ...(attempt.status === 'delivered' ? { delivered_at: now } : {}),
     })
     .onConflict((oc) =>

@@ -6,6 +6,7 @@ import type { Caller, ServiceContext } from '../../services/context.js';
 import type { AccessTokenVerifier } from '../auth/access-tokens.js';
 import { bearerCredential, identifyBearer } from '../auth/bearer-credentials.js';
 import { grants } from '../auth/route-scopes.js';
+import { type SignIn, signedInOperator } from '../browser/sign-in.js';
 
 /**
  * Browser sessions of the admin pages. A browser cannot send a Bearer header when it
@@ -86,7 +87,13 @@ export type AdminCredential = { caller: Caller; via: 'bearer' | 'session' };
 
 export async function adminCaller(
   request: FastifyRequest,
-  auth: { ctx: ServiceContext; tokens: AccessTokenVerifier | null; sessions: AdminSessions },
+  auth: {
+    ctx: ServiceContext;
+    tokens: AccessTokenVerifier | null;
+    sessions: AdminSessions;
+    /** The browser pages' sign-in through the OpenID provider; null without OIDC_ISSUER. */
+    signIn: SignIn | null;
+  },
 ): Promise<AdminCredential | null> {
   const credential = bearerCredential(request);
   if (credential) {
@@ -95,7 +102,9 @@ export async function adminCaller(
   }
   const { sessions } = auth;
   const sessionId = sessionIdOf(request);
-  const caller = sessionId ? await sessions.find(sessionId) : null;
+  const caller =
+    (sessionId ? await sessions.find(sessionId) : null) ??
+    (auth.signIn ? await signedInOperator(auth.signIn, request) : null);
   return caller ? { caller, via: 'session' } : null;
 }
 

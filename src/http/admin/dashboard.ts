@@ -6,6 +6,7 @@ import { QUEUE_NAMES } from '../../delivery/queues/catalogue.js';
 import type { Queues } from '../../delivery/queues/queues.js';
 import type { Caller, ServiceContext } from '../../services/context.js';
 import type { AccessTokenVerifier } from '../auth/access-tokens.js';
+import type { SignIn } from '../browser/sign-in.js';
 import { sendProblem } from '../problem.js';
 import { recordAdminAction } from './admin-audit.js';
 import { type AdminSessions, adminCaller, isSameOrigin, mayChange, mayOperate } from './admin-session.js';
@@ -45,6 +46,8 @@ export interface DashboardOptions {
   sessions: AdminSessions;
   /** OPERATOR_ORGANISATION: the only organisation whose keys see the board; null: any organisation's. */
   operatorOrganisation: string | null;
+  /** Sign-in through the OpenID provider (people with OIDC_ADMIN_ROLE); null without OIDC_ISSUER. */
+  signIn: SignIn | null;
 }
 
 /**

@@ -3,6 +3,8 @@ import { hashApiKey } from '../../services/clients.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { AccessTokenVerifier } from '../auth/access-tokens.js';
 import { identifyBearer } from '../auth/bearer-credentials.js';
+import type { SignIn } from '../browser/sign-in.js';
+import { SIGN_IN_PATH } from '../browser/sign-in.routes.js';
 import { pageSecurityHeaders } from '../security/security-headers.js';
 import { recordAdminAction } from './admin-audit.js';
 import {
@@ -41,6 +43,8 @@ export interface LoginOptions {
   sessions: AdminSessions;
   sessionTtlSeconds: number;
   operatorOrganisation: string | null;
+  /** Sign-in through the OpenID provider, offered beside the key form; null without OIDC_ISSUER. */
+  signIn: SignIn | null;
 }
 
 /**
@@ -56,28 +60,29 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
     const config = { securityHeaders: LOGIN_HEADERS };
+    const form = (error?: string) => loginForm(error, options.signIn !== null);
 
     scope.get(LOGIN_PATH, { config, schema: { hide: true } }, async (request, reply) => {
       const credential = await adminCaller(request, options);
-      return page(reply, 200, credential ? signedInBody(credential.caller.scopes) : loginForm());
+      return page(reply, 200, credential ? signedInBody(credential.caller.scopes) : form());
     });
 
     scope.post(LOGIN_PATH, { config, schema: { hide: true } }, async (request, reply) => {
-      if (!isSameOrigin(request)) return page(reply, 403, loginForm('The form was sent from another site.'));
+      if (!isSameOrigin(request)) return page(reply, 403, form('The form was sent from another site.'));
       const key = formField(request, 'key');
       const identity = key ? await identifyBearer(options.ctx, options.tokens, key) : undefined;
       const caller = identity?.caller;
       if (!key || !identity || !caller) {
         // No client to attribute the attempt to: the request log has it, the audit log cannot.
         request.log.warn({ event: 'admin.login' }, 'admin login refused: the key is not valid');
-        return page(reply, 401, loginForm('The key is not valid.'));
+        return page(reply, 401, form('The key is not valid.'));
       }
       if (!mayOperate(caller, options.operatorOrganisation)) {
         await recordAdminAction(options.ctx, request, caller, 'admin.login', 403);
         return page(
           reply,
           403,
-          loginForm('This key has neither the admin nor the viewer scope of the operating organisation.'),
+          form('This key has neither the admin nor the viewer scope of the operating organisation.'),
         );
       }
       const sessionId = await options.sessions.create(
@@ -91,7 +96,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginOptions): 
     });
 
     scope.post(LOGOUT_PATH, { config, schema: { hide: true } }, async (request, reply) => {
-      if (!isSameOrigin(request)) return page(reply, 403, loginForm('The form was sent from another site.'));
+      if (!isSameOrigin(request)) return page(reply, 403, form('The form was sent from another site.'));
       const sessionId = sessionIdOf(request);
       const caller = sessionId ? await options.sessions.find(sessionId) : null;
       if (sessionId) await options.sessions.destroy(sessionId);
@@ -130,9 +135,15 @@ button{padding:.5rem 1rem;font:inherit;cursor:pointer}.error{color:#a40000}
 </style></head><body><main>${body}</main></body></html>`);
 }
 
-function loginForm(error?: string): string {
+function loginForm(error: string | undefined, withProvider: boolean): string {
   return `<h1>planbrygga – administration</h1>
 ${error ? `<p class="error" role="alert">${error}</p>` : ''}
+${
+  withProvider
+    ? `<p><a href="${SIGN_IN_PATH}?return=${DASHBOARD_PATH}">Sign in through the identity provider</a></p>
+<p>Or:</p>`
+    : ''
+}
 <form method="post" action="${LOGIN_PATH}">
 <label for="key">API key or access token (admin or viewer scope)</label>
 <input id="key" name="key" type="password" autocomplete="off" required>

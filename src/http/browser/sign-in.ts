@@ -154,3 +154,24 @@ export function recordVisit(
 export function localPath(value: string): string {
   return /^\/(?![/\\])[\x21-\x7e]*$/.test(value) ? value : '/inbox';
 }
+
+/**
+ * The operator a browser session makes, for the queue dashboard: a person with the admin role
+ * (OIDC_ADMIN_ROLE) holds the `admin` scope there; whether their organisation may operate is
+ * the dashboard's check (OPERATOR_ORGANISATION), as for a key.
+ */
+export async function signedInOperator(signIn: SignIn, request: FastifyRequest): Promise<Caller | null> {
+  const found = await sessionOf(signIn, request);
+  if (!found) return null;
+  const { person, clientId } = found.session;
+  if (!person.roles.includes(signIn.config.adminRole) || person.organisation === null || clientId === null) {
+    return null;
+  }
+  return {
+    clientId,
+    organisation: person.organisation,
+    scopes: ['admin'],
+    token: { subject: person.subject, clientId: signIn.config.clientId },
+    personName: person.name,
+  };
+}

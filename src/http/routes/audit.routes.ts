@@ -33,7 +33,7 @@ const filterFields = {
   client: z.uuid().optional().describe('Only entries of this client'),
   action: z
     .string()
-    .regex(/^[A-Za-z0-9.:/ _-]{1,120}$/)
+    .regex(/^[A-Za-z0-9.:/ _-]{1,120}$/, 'must be an action name such as plan.read')
     .optional()
     .describe('Only entries with this action, e.g. plan.read'),
   from: z.iso.datetime({ offset: true }).optional().describe('Entries at or after this instant'),

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PlanRow } from '../../db/schema.js';
 import { checkIdentityNumber } from '../../domain/identity-number.js';
+import { PLAN_STATES } from '../../domain/lifecycle/lifecycle.js';
 import type { ServiceContext } from '../../services/context.js';
 import { invalidRequest } from '../../services/errors.js';
 import { listOwnPlans, searchByIdentityNumber } from '../../services/plan-query.service.js';
@@ -12,11 +13,7 @@ import { problemResponses } from '../problem.js';
 import { planSummarySchema } from '../schemas.js';
 
 const listQuery = z.object({
-  status: z
-    .string()
-    .regex(/^[a-z_]{1,40}$/)
-    .optional()
-    .describe('Lifecycle state: draft, established, communicated, signed, submitted, acknowledged'),
+  status: z.enum(PLAN_STATES).optional().describe('Only plans in this lifecycle state'),
   unit: z.string().min(1).max(200).optional().describe("The provider's unit id (enhet)"),
   overdue: z
     .enum(['true', 'false'])

@@ -17,7 +17,7 @@ import { problemResponses } from '../problem.js';
 const orgParams = z.object({
   org: z
     .string()
-    .regex(/^\d{4}$/)
+    .regex(/^\d{4}$/, 'must be 4 digits (kommunkod)')
     .describe('The organisation (kommunkod)'),
 });
 const unitParams = orgParams.extend({
