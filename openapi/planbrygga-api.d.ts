@@ -1736,7 +1736,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe: same key and body, same answer */
+                /** @description Makes a retried POST safe: same key and body, same answer, for 24 hours (then the key is forgotten) */
                 "idempotency-key"?: string;
                 /** @description ETag of the version this push replaces ("vN"); 412 if not current */
                 "if-match"?: string;
@@ -6186,7 +6186,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe: same key and body, same answer */
+                /** @description Makes a retried POST safe: same key and body, same answer, for 24 hours (then the key is forgotten) */
                 "idempotency-key"?: string;
                 /** @description ETag of the version this push replaces ("vN"); 412 if not current */
                 "if-match"?: string;
