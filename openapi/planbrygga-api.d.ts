@@ -234,6 +234,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/cooperation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a changed external cooperation: an invitation to a samverkansmöte or a SIP
+         * @description Routine 003: when the cooperation with other parties changes in a way that can affect the plan's activities and routines, the kontaktman invites to a samverkansmöte or a SIP. The plan is then due for revision: its follow-up falls due within the policy's cooperationRevisionWithinDays (follow_up_passed after that), until a version is established on or after the date.
+         */
+        post: operations["recordCooperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{id}/consents": {
         parameters: {
             query?: never;
@@ -830,12 +850,12 @@ export interface components {
                 /** Format: uuid */
                 planId: string;
                 version: number;
-                /** @description plan_created, version_created, status_changed (one per lifecycle transition), overdue, review_recorded */
+                /** @description plan_created, version_created, status_changed (one per lifecycle transition), overdue, review_recorded, cooperation_recorded */
                 kind: string;
                 status: string;
                 /** Format: date-time */
                 at: string;
-                /** @description status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; review_recorded: kind, date */
+                /** @description status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; review_recorded, cooperation_recorded: kind, date */
                 detail?: {
                     [key: string]: string;
                 };
@@ -857,6 +877,48 @@ export interface components {
                 /** @enum {string} */
                 source: "plan" | "record";
             }[];
+        };
+        Cooperation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            /** @enum {string} */
+            kind: "samverkansmote" | "sip";
+            /** @description A Stockholm calendar date, YYYY-MM-DD */
+            date: string;
+            parties: string[];
+            note?: string;
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description The plan's follow-up now; null for an ended plan */
+            followUp: {
+                /** @description A Stockholm calendar date, YYYY-MM-DD */
+                date: string;
+                /**
+                 * @description cooperation: a changed external cooperation's revision is the earliest
+                 * @enum {string}
+                 */
+                source: "plan" | "policy" | "cooperation";
+                /** @description A Stockholm calendar date, YYYY-MM-DD */
+                planDate: string;
+                /** @description A Stockholm calendar date, YYYY-MM-DD */
+                policyLatest: string;
+                /** @enum {string} */
+                policyCountsFrom: "established" | "drawn_up";
+                /** @description A changed cooperation (samverkansmöte, SIP) no established version has answered yet */
+                cooperation?: {
+                    event: {
+                        /** @enum {string} */
+                        kind: "samverkansmote" | "sip";
+                        /** @description A Stockholm calendar date, YYYY-MM-DD */
+                        date: string;
+                    };
+                    /** @description A Stockholm calendar date, YYYY-MM-DD */
+                    dueBy: string;
+                };
+            } | null;
         };
         Delivery: {
             /** Format: uuid */
@@ -1122,14 +1184,28 @@ export interface components {
                 followUp: {
                     /** @description A Stockholm calendar date, YYYY-MM-DD */
                     date: string;
-                    /** @enum {string} */
-                    source: "plan" | "policy";
+                    /**
+                     * @description cooperation: a changed external cooperation's revision is the earliest
+                     * @enum {string}
+                     */
+                    source: "plan" | "policy" | "cooperation";
                     /** @description A Stockholm calendar date, YYYY-MM-DD */
                     planDate: string;
                     /** @description A Stockholm calendar date, YYYY-MM-DD */
                     policyLatest: string;
                     /** @enum {string} */
                     policyCountsFrom: "established" | "drawn_up";
+                    /** @description A changed cooperation (samverkansmöte, SIP) no established version has answered yet */
+                    cooperation?: {
+                        event: {
+                            /** @enum {string} */
+                            kind: "samverkansmote" | "sip";
+                            /** @description A Stockholm calendar date, YYYY-MM-DD */
+                            date: string;
+                        };
+                        /** @description A Stockholm calendar date, YYYY-MM-DD */
+                        dueBy: string;
+                    };
                 };
                 /** @description A Stockholm calendar date, YYYY-MM-DD */
                 signaturesDueBy?: string;
@@ -1206,6 +1282,7 @@ export interface components {
                     submitWhenCompleteAndSigned: boolean;
                     personalDetailsReview: boolean;
                     personalDetailsReviewWithinDays: number;
+                    cooperationRevisionWithinDays: number;
                     monthlyCompilation: boolean;
                     contentRetentionDays: number;
                 };
@@ -1276,6 +1353,7 @@ export interface components {
             submitWhenCompleteAndSigned?: boolean;
             personalDetailsReview?: boolean;
             personalDetailsReviewWithinDays?: number;
+            cooperationRevisionWithinDays?: number;
             monthlyCompilation?: boolean;
             contentRetentionDays?: number;
         };
@@ -1382,6 +1460,7 @@ export interface components {
                 submitWhenCompleteAndSigned: boolean;
                 personalDetailsReview: boolean;
                 personalDetailsReviewWithinDays: number;
+                cooperationRevisionWithinDays: number;
                 monthlyCompilation: boolean;
                 contentRetentionDays: number;
             };
@@ -1657,7 +1736,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe: same key and body, same answer */
+                /** @description Makes a retried POST safe: same key and body, same answer, for 24 hours (then the key is forgotten) */
                 "idempotency-key"?: string;
                 /** @description ETag of the version this push replaces ("vN"); 412 if not current */
                 "if-match"?: string;
@@ -3172,6 +3251,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Review"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for the caller */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request was refused */
+            410: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this endpoint accepts; `detail` names the accepted ones */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is well-formed but breaks a rule; `errors` names each field by its path */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCooperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "samverkansmote" | "sip";
+                    date: string;
+                    /** @description The invited parties (samverkansparter): region, school, … */
+                    parties: string[];
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cooperation"];
                 };
             };
             /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
@@ -5947,7 +6186,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe: same key and body, same answer */
+                /** @description Makes a retried POST safe: same key and body, same answer, for 24 hours (then the key is forgotten) */
                 "idempotency-key"?: string;
                 /** @description ETag of the version this push replaces ("vN"); 412 if not current */
                 "if-match"?: string;

@@ -13,6 +13,7 @@ export const encryptionContexts = {
   signatureReason: (planId: string) => `signatures.reason:${planId}`,
   deviationText: (planId: string) => `deviations.text:${planId}`,
   consentCovers: (planId: string) => `consent_records.covers:${planId}`,
+  cooperationNote: (planId: string) => `cooperation_events.note:${planId}`,
   planEndReason: (planId: string) => `plan_ends.reason:${planId}`,
   legalHoldReason: (planId: string) => `legal_holds.reason:${planId}`,
 };

@@ -52,6 +52,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
       ['signatures', 'reason', contexts.signatureReason],
       ['deviations', 'text', contexts.deviationText],
       ['consent_records', 'covers', contexts.consentCovers],
+      ['cooperation_events', 'note', contexts.cooperationNote],
       ['plan_ends', 'reason', contexts.planEndReason],
       ['legal_holds', 'reason', contexts.legalHoldReason],
     ] as const

@@ -83,6 +83,19 @@ export interface PlanReviewsTable {
   seq: Serial;
 }
 
+export interface CooperationEventsTable {
+  id: Generated<string>;
+  plan_id: string;
+  kind: 'samverkansmote' | 'sip';
+  date: DateColumn;
+  parties: ColumnType<string[], string, string>;
+  /** Sealed (personal-fields.ts); null when none was given. */
+  note: string | null;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  seq: Serial;
+}
+
 export interface PlanOverdueTable {
   plan_id: string;
   reason: string;
@@ -108,7 +121,7 @@ export interface SubmissionsTable {
   acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, reviews, overdue, submissions). */
+/** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, reviews, cooperation, overdue, submissions). */
 export interface LifecycleTables {
   policies: PoliciesTable;
   signatures: SignaturesTable;
@@ -116,6 +129,7 @@ export interface LifecycleTables {
   deviations: DeviationsTable;
   consent_records: ConsentRecordsTable;
   plan_reviews: PlanReviewsTable;
+  cooperation_events: CooperationEventsTable;
   plan_overdue: PlanOverdueTable;
   submissions: SubmissionsTable;
 }

@@ -10,6 +10,7 @@ import * as planEnds from '../../migrations/1795433400000-plan-ends.js';
 import * as contentRetention from '../../migrations/1795433410000-content-retention.js';
 import * as legalHolds from '../../migrations/1795433420000-legal-holds.js';
 import * as planReviews from '../../migrations/1795434000000-plan-reviews.js';
+import * as cooperationEvents from '../../migrations/1795434010000-cooperation-events.js';
 import * as submissionAcknowledgedBy from '../../migrations/1795434100000-submission-acknowledged-by.js';
 import * as changeNotifications from '../../migrations/1795434200000-change-notifications.js';
 import * as retentionRuns from '../../migrations/1795434300000-retention-runs.js';
@@ -32,6 +33,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795433410000-content-retention': contentRetention,
   '1795433420000-legal-holds': legalHolds,
   '1795434000000-plan-reviews': planReviews,
+  '1795434010000-cooperation-events': cooperationEvents,
   '1795434100000-submission-acknowledged-by': submissionAcknowledgedBy,
   '1795434200000-change-notifications': changeNotifications,
   '1795434300000-retention-runs': retentionRuns,

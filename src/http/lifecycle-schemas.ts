@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SIGNATURE_ROLES } from '../domain/codes.js';
+import { COOPERATION_KINDS } from '../domain/lifecycle/cooperation.js';
 import { OVERDUE_CODES } from '../domain/lifecycle/deadlines.js';
 import { PLAN_STATES } from '../domain/lifecycle/lifecycle.js';
 import { REVIEW_KINDS } from '../domain/lifecycle/reviews.js';
@@ -67,6 +68,34 @@ export const reviewListSchema = z
   .object({ planId: z.uuid(), reviews: z.array(storedReviewSchema.omit({ planId: true })) })
   .meta({ id: 'ReviewList' });
 
+const followUpSchema = z.object({
+  date,
+  source: z
+    .enum(['plan', 'policy', 'cooperation'])
+    .describe("cooperation: a changed external cooperation's revision is the earliest"),
+  planDate: date,
+  policyLatest: date,
+  policyCountsFrom: z.enum(['established', 'drawn_up']),
+  cooperation: z
+    .object({ event: z.object({ kind: z.enum(COOPERATION_KINDS), date }), dueBy: date })
+    .optional()
+    .describe('A changed cooperation (samverkansmöte, SIP) no established version has answered yet'),
+});
+
+export const storedCooperationSchema = z
+  .object({
+    id: z.uuid(),
+    planId: z.uuid(),
+    kind: z.enum(COOPERATION_KINDS),
+    date,
+    parties: z.array(z.string()),
+    note: z.string().optional(),
+    recordedBy: z.string(),
+    recordedAt: z.iso.datetime(),
+    followUp: followUpSchema.nullable().describe("The plan's follow-up now; null for an ended plan"),
+  })
+  .meta({ id: 'Cooperation' });
+
 const recordedSignature = z.object({
   role: z.enum(SIGNATURE_ROLES),
   signed: z.boolean(),
@@ -101,13 +130,7 @@ export const planStatusSchema = z
     deadlines: z
       .object({
         establishBy: date,
-        followUp: z.object({
-          date,
-          source: z.enum(['plan', 'policy']),
-          planDate: date,
-          policyLatest: date,
-          policyCountsFrom: z.enum(['established', 'drawn_up']),
-        }),
+        followUp: followUpSchema,
         signaturesDueBy: date.optional(),
         signOffReminderOn: date.optional(),
       })

@@ -49,7 +49,9 @@ export const pushHeaders = z.looseObject({
   'idempotency-key': z
     .string()
     .optional()
-    .describe('Makes a retried POST safe: same key and body, same answer'),
+    .describe(
+      'Makes a retried POST safe: same key and body, same answer, for 24 hours (then the key is forgotten)',
+    ),
   'if-match': z
     .string()
     .optional()

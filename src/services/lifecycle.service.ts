@@ -18,6 +18,7 @@ import type { PlanRow, PlanVersionRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
 import { assessPlan, type PlanAssessment } from '../domain/lifecycle/assess.js';
+import type { CooperationEvent } from '../domain/lifecycle/cooperation.js';
 import { type OverdueReason, overdueChanges } from '../domain/lifecycle/deadlines.js';
 import {
   type LifecycleInput,
@@ -65,6 +66,8 @@ export interface LoadedLifecycle {
   overdue: OverdueReason[];
   /** Reviews recorded for the plan (routine 000's personal-details review). */
   reviews: StoredReview[];
+  /** Changed external cooperation recorded for the plan (routine 003). */
+  cooperation: CooperationEvent[];
   assessment: PlanAssessment;
 }
 
@@ -100,6 +103,7 @@ export async function readRecords(
     submissions: records.submissions,
     overdue: records.overdue,
     reviews: records.reviews,
+    cooperation: records.cooperation,
   };
 }
 
@@ -122,7 +126,7 @@ export interface LifecycleSnapshot extends LoadedLifecycle {
  */
 export type KnownLifecycle = Pick<
   LifecycleSnapshot,
-  'resolved' | 'signatures' | 'submissions' | 'overdue' | 'reviews'
+  'resolved' | 'signatures' | 'submissions' | 'overdue' | 'reviews' | 'cooperation'
 >;
 
 /** What a brand-new plan has recorded: nothing. */
@@ -131,6 +135,7 @@ export const NEW_PLAN: Omit<KnownLifecycle, 'resolved'> = {
   submissions: [],
   overdue: [],
   reviews: [],
+  cooperation: [],
 };
 
 /**
@@ -160,7 +165,7 @@ export async function advanceLifecycle(
   const today = params.today ?? stockholmDate(now);
   const known = params.known ?? (await readRecords(trx, ctx, row, current.plan));
   const signatures = recordDocumentSignatures(ctx, pending, params, known.signatures);
-  const { resolved, submissions, reviews } = known;
+  const { resolved, submissions, reviews, cooperation } = known;
   const input = lifecycleInput(row.source_system, current, known, signatures);
   const assessment = assessPlan(input, today);
   const state = assessment.lifecycle.state;
@@ -201,7 +206,16 @@ export async function advanceLifecycle(
   return {
     state,
     changes,
-    snapshot: { current, resolved, signatures, submissions, reviews, assessment, overdue: overdueNow },
+    snapshot: {
+      current,
+      resolved,
+      signatures,
+      submissions,
+      reviews,
+      cooperation,
+      assessment,
+      overdue: overdueNow,
+    },
   };
 }
 
@@ -327,7 +341,12 @@ export function signatureDedupeKey(indexKey: string, signature: RecordedSignatur
 function lifecycleInput(
   sourceSystem: string,
   current: CurrentVersion,
-  { resolved, submissions, reviews }: Pick<KnownLifecycle, 'resolved' | 'submissions' | 'reviews'>,
+  {
+    resolved,
+    submissions,
+    reviews,
+    cooperation,
+  }: Pick<KnownLifecycle, 'resolved' | 'submissions' | 'reviews' | 'cooperation'>,
   signatures: readonly RecordedSignature[],
 ): LifecycleInput {
   return {
@@ -344,5 +363,6 @@ function lifecycleInput(
     })),
     receipts: submissions.filter((s) => s.status === 'acknowledged').map((s) => ({ submissionId: s.id })),
     reviews,
+    cooperation,
   };
 }

@@ -3,7 +3,7 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { RecordedSignature } from '../domain/lifecycle/signatures.js';
 
 /**
- * Names, refusal reasons, deviation texts, consent wordings and the reasons given for ending or
+ * Names, refusal reasons, deviation texts, consent wordings, cooperation notes and the reasons given for ending or
  * holding a plan are personal data: they are stored encrypted (text form), bound to their
  * plan, and opened only on the way out.
  */
@@ -37,6 +37,12 @@ export const sealConsentCovers = (cipher: FieldCipher, planId: string, covers: s
 
 export const openConsentCovers = (cipher: FieldCipher, planId: string, covers: string): string =>
   cipher.decryptText(covers, encryptionContexts.consentCovers(planId));
+
+export const sealCooperationNote = (cipher: FieldCipher, planId: string, note: string): string =>
+  cipher.encryptText(note, encryptionContexts.cooperationNote(planId));
+
+export const openCooperationNote = (cipher: FieldCipher, planId: string, note: string): string =>
+  cipher.decryptText(note, encryptionContexts.cooperationNote(planId));
 
 export const sealPlanEndReason = (cipher: FieldCipher, planId: string, reason: string): string =>
   cipher.encryptText(reason, encryptionContexts.planEndReason(planId));

@@ -1,4 +1,8 @@
 import {
+  countIdempotencyRecords,
+  deleteIdempotencyRecords,
+} from '../db/repositories/idempotency.repository.js';
+import {
   type HeldVersionRow,
   heldVersionFacts,
   lockPlans,
@@ -33,7 +37,16 @@ export interface RetentionSummary {
   plansRemoved: number;
   /** Audit entries older than AUDIT_RETENTION_DAYS removed. */
   auditEntriesRemoved: number;
+  /** Stored answers of `Idempotency-Key` requests older than IDEMPOTENCY_RECORD_HOURS removed. */
+  idempotencyRecordsRemoved: number;
 }
+
+/**
+ * How long the stored answer of a request with an `Idempotency-Key` is replayed: a day, enough
+ * for any client's retries. The answer may quote a plan (warnings), so it does not outlive
+ * that by more than the next nightly run, pruned or erased content included.
+ */
+export const IDEMPOTENCY_RECORD_HOURS = 24;
 
 export interface RetentionOptions {
   /** Apply the rules as on this Stockholm date; today by default. */
@@ -75,6 +88,7 @@ export async function runRetention(
       runId: options.runId,
       ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     })),
+    idempotencyRecordsRemoved: await expireIdempotencyRecords(ctx, content.dryRun),
   };
   if (!summary.dryRun) {
     await insertRetentionRun(ctx.db, {
@@ -93,7 +107,15 @@ export async function runRetention(
   return summary;
 }
 
-type ContentSummary = Omit<RetentionSummary, 'plansRemoved' | 'auditEntriesRemoved'>;
+type ContentSummary = Omit<
+  RetentionSummary,
+  'plansRemoved' | 'auditEntriesRemoved' | 'idempotencyRecordsRemoved'
+>;
+
+function expireIdempotencyRecords(ctx: ServiceContext, dryRun: boolean): Promise<number> {
+  const before = new Date(ctx.clock().getTime() - IDEMPOTENCY_RECORD_HOURS * 60 * 60 * 1000);
+  return dryRun ? countIdempotencyRecords(ctx.db, before) : deleteIdempotencyRecords(ctx.db, before);
+}
 
 async function pruneHeldContent(
   ctx: ServiceContext,

@@ -74,3 +74,19 @@ export async function releaseIdempotencyKey(db: Executor, clientId: string, key:
     .where('completed_at', 'is', null)
     .execute();
 }
+
+/** Deletes the records of keys claimed before `before`; how many went. */
+export async function deleteIdempotencyRecords(db: Executor, before: Date): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** How many records `deleteIdempotencyRecords` would delete, for a dry run. */
+export async function countIdempotencyRecords(db: Executor, before: Date): Promise<number> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('created_at', '<', before)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

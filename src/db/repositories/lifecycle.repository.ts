@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { CooperationEvent } from '../../domain/lifecycle/cooperation.js';
 import type { OverdueCode, OverdueReason } from '../../domain/lifecycle/deadlines.js';
 import type { RecordedSignature } from '../../domain/lifecycle/signatures.js';
 import type { Signature } from '../../domain/plan.js';
@@ -7,7 +8,12 @@ import type { Executor, Tx } from '../database.js';
 import type { SubmissionRow } from '../lifecycle-schema.js';
 import type { PlanRow } from '../schema.js';
 import { deleteRows, executeWrite, insertRows, updateRows, upsertRows, type Write } from '../writes.js';
-import { reviewsQuery, type StoredReview, toStoredReview } from './plan-records.repository.js';
+import {
+  cooperationQuery,
+  reviewsQuery,
+  type StoredReview,
+  toStoredReview,
+} from './plan-records.repository.js';
 import { policiesForQuery, policiesOfUnit, type UnitPolicies } from './policies.repository.js';
 
 /** A `date` column as `YYYY-MM-DD` text: pg would otherwise parse it into a local-time Date. */
@@ -86,11 +92,12 @@ export interface LifecycleRecords {
   submissions: SubmissionRow[];
   overdue: OverdueReason[];
   reviews: StoredReview[];
+  cooperation: CooperationEvent[];
 }
 
 /**
  * The policies of the plan's organisation and unit, its signatures, submissions, overdue
- * reasons and reviews, in one round trip (nested JSON reads; times come back as text).
+ * reasons, reviews and changed cooperation, in one round trip (nested JSON reads; times come back as text).
  */
 export async function readLifecycleRecords(
   db: Executor,
@@ -104,6 +111,7 @@ export async function readLifecycleRecords(
       jsonArrayFrom(submissionsQuery(db, plan.id)).as('submissions'),
       jsonArrayFrom(overdueQuery(db, plan.id)).as('overdue'),
       jsonArrayFrom(reviewsQuery(db, plan.id)).as('reviews'),
+      jsonArrayFrom(cooperationQuery(db, plan.id)).as('cooperation'),
     ])
     .executeTakeFirstOrThrow();
   return {
@@ -119,6 +127,7 @@ export async function readLifecycleRecords(
     })),
     overdue: read.overdue.map(toOverdueReason),
     reviews: read.reviews.map(toStoredReview),
+    cooperation: read.cooperation,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ConsentRecord } from '../../domain/lifecycle/consents.js';
+import type { Cooperation } from '../../domain/lifecycle/cooperation.js';
 import type { Deviation } from '../../domain/lifecycle/deviations.js';
 import type { Review } from '../../domain/lifecycle/reviews.js';
 import type { Executor, Tx } from '../database.js';
@@ -143,4 +144,62 @@ export function toStoredReview(row: {
 /** Every review recorded for the plan, oldest first. */
 export async function listReviews(db: Executor, planId: string): Promise<StoredReview[]> {
   return (await reviewsQuery(db, planId).execute()).map(toStoredReview);
+}
+
+export interface StoredCooperation extends Cooperation {
+  id: string;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+/** Inserts a changed cooperation; its note, when there is one, already sealed by the caller. */
+export async function insertCooperation(
+  trx: Tx,
+  cooperation: Cooperation,
+  by: RecordedBy,
+): Promise<StoredCooperation> {
+  const row = await trx
+    .insertInto('cooperation_events')
+    .values({
+      plan_id: by.planId,
+      kind: cooperation.kind,
+      date: cooperation.date,
+      parties: JSON.stringify(cooperation.parties),
+      note: cooperation.note ?? null,
+      recorded_by: by.recordedBy,
+      recorded_at: by.recordedAt,
+    })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  return { ...cooperation, id: row.id, recordedBy: by.recordedBy, recordedAt: by.recordedAt };
+}
+
+/** The plan's changed cooperation as the rules need it (kind, date), to nest in a larger read. */
+export function cooperationQuery(db: Executor, planId: string) {
+  return db
+    .selectFrom('cooperation_events')
+    .select('kind')
+    .select(calendarDateText('date').as('date'))
+    .where('plan_id', '=', planId)
+    .orderBy('seq');
+}
+
+/** Every changed cooperation recorded for the plan, oldest first; notes still sealed. */
+export async function listCooperation(db: Executor, planId: string): Promise<StoredCooperation[]> {
+  const rows = await db
+    .selectFrom('cooperation_events')
+    .select(['id', 'kind', 'parties', 'note', 'recorded_by', 'recorded_at'])
+    .select(calendarDateText('date').as('date'))
+    .where('plan_id', '=', planId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    date: row.date,
+    parties: row.parties,
+    ...(row.note !== null && { note: row.note }),
+    recordedBy: row.recorded_by,
+    recordedAt: row.recorded_at,
+  }));
 }

@@ -145,7 +145,8 @@ export async function replaceSignatureTexts(
 
 /**
  * For plans none of whose versions holds content any more: the records kept beside the
- * versions (deviations, consent changes) go, and so does the reason given for the plan's end.
+ * versions (deviations, consent changes) go, and so do the reason given for the plan's end and
+ * the notes of changed cooperation (the event itself stays, as metadata).
  */
 export async function pruneRecordsOfEmptiedPlans(trx: Tx, planIds: readonly string[]): Promise<string[]> {
   if (planIds.length === 0) return [];
@@ -159,5 +160,6 @@ export async function pruneRecordsOfEmptiedPlans(trx: Tx, planIds: readonly stri
   await trx.deleteFrom('deviations').where('plan_id', 'in', ids).execute();
   await trx.deleteFrom('consent_records').where('plan_id', 'in', ids).execute();
   await trx.updateTable('plan_ends').set({ reason: null }).where('plan_id', 'in', ids).execute();
+  await trx.updateTable('cooperation_events').set({ note: null }).where('plan_id', 'in', ids).execute();
   return ids;
 }

@@ -220,10 +220,17 @@ export async function createSubmissions(
       ),
     ),
   );
-  const { signatures, resolved, overdue, reviews } = snapshot;
+  const { signatures, resolved, overdue, reviews, cooperation } = snapshot;
   await settlePlan(trx, ctx, pending, row, by, {
     current,
-    known: { signatures, resolved, overdue, reviews, submissions: [...snapshot.submissions, ...submissions] },
+    known: {
+      signatures,
+      resolved,
+      overdue,
+      reviews,
+      cooperation,
+      submissions: [...snapshot.submissions, ...submissions],
+    },
   });
   return { submissions: [...plan.existing, ...submissions], created: submissions };
 }

@@ -15,7 +15,7 @@ export interface PlanAssessment {
 /** Lifecycle, deadlines and overdue reasons of the current version on `today` (a Stockholm date). */
 export function assessPlan(input: LifecycleInput, today: CalendarDate): PlanAssessment {
   const lifecycle = deriveLifecycle(input);
-  const deadlines = computeDeadlines(input.plan, input.policy);
+  const deadlines = computeDeadlines(input.plan, input.policy, input.cooperation);
   const personalDetailsReview = personalDetailsReviewStatus(input.plan, input.policy, input.reviews);
   return {
     lifecycle,

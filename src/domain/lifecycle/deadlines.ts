@@ -7,6 +7,7 @@
 import { addDays, addMonths, type CalendarDate, stockholmDate } from '../calendar-date.js';
 import type { Plan } from '../plan.js';
 import type { Policy } from '../policy/policy.js';
+import { type CooperationEvent, type CooperationRevision, cooperationRevision } from './cooperation.js';
 import type { Lifecycle, LifecycleState } from './lifecycle.js';
 import type { PersonalDetailsReviewStatus } from './reviews.js';
 
@@ -21,13 +22,18 @@ export function stockholmToday(clock: Clock): CalendarDate {
 }
 
 export interface FollowUpDeadline {
-  /** The earlier of the plan's own next follow-up and the latest the policy allows. */
+  /**
+   * The earliest of the plan's own next follow-up, the latest the policy allows, and the
+   * revision a changed external cooperation calls for.
+   */
   date: CalendarDate;
-  source: 'plan' | 'policy';
+  source: 'plan' | 'policy' | 'cooperation';
   planDate: CalendarDate;
   /** (established, else drawn up) + followUpMonths, month ends clamped (Aug 31 + 6 → Feb 28/29). */
   policyLatest: CalendarDate;
   policyCountsFrom: 'established' | 'drawn_up';
+  /** A changed cooperation no established version has answered: the plan is due for revision. */
+  cooperation?: CooperationRevision;
 }
 
 export interface Deadlines {
@@ -40,16 +46,23 @@ export interface Deadlines {
   signOffReminderOn?: CalendarDate;
 }
 
-export function computeDeadlines(plan: Plan, policy: Policy): Deadlines {
+export function computeDeadlines(
+  plan: Plan,
+  policy: Policy,
+  cooperation: readonly CooperationEvent[] = [],
+): Deadlines {
   const { interventionStart, drawnUp, established, nextFollowUp } = plan.dates;
   const policyLatest = addMonths(established ?? drawnUp, policy.followUpMonths);
   const planIsEarlier = nextFollowUp <= policyLatest;
+  const revision = cooperationRevision(plan, policy, cooperation);
+  const byCooperation = revision !== null && revision.dueBy < (planIsEarlier ? nextFollowUp : policyLatest);
   const followUp: FollowUpDeadline = {
-    date: planIsEarlier ? nextFollowUp : policyLatest,
-    source: planIsEarlier ? 'plan' : 'policy',
+    date: byCooperation ? revision.dueBy : planIsEarlier ? nextFollowUp : policyLatest,
+    source: byCooperation ? 'cooperation' : planIsEarlier ? 'plan' : 'policy',
     planDate: nextFollowUp,
     policyLatest,
     policyCountsFrom: established ? 'established' : 'drawn_up',
+    ...(revision && { cooperation: revision }),
   };
   return {
     establishBy: addDays(interventionStart, policy.establishWithinDays),
@@ -84,8 +97,9 @@ const AWAITING_SIGNATURES: readonly LifecycleState[] = ['established', 'communic
  * Why the plan is overdue today, if it is:
  * - `not_established_in_time`: still a draft after establishBy — a plan with an established
  *   date but missing content counts as not established;
- * - `follow_up_passed`: today is after the follow-up deadline (the plan's or the policy's,
- *   whichever is earlier); a follow-up is a new version with new dates, which clears it;
+ * - `follow_up_passed`: today is after the follow-up deadline (the plan's, the policy's or a
+ *   changed cooperation's, whichever is earliest); a follow-up is a new version with new
+ *   dates, which clears it;
  * - `signatures_outstanding`: established, a required role has neither signed nor (where
  *   allowed) given a reason, and signaturesDueBy has passed;
  * - `personal-details-review`: the policy asks for the kontaktman's review of the personal

@@ -10,6 +10,7 @@ import { signedContentHash } from '../plan-hashes.js';
 import type { Policy } from '../policy/policy.js';
 import { isBlank } from '../text.js';
 import { type MissingContentItem, missingContent } from './content-items.js';
+import type { CooperationEvent } from './cooperation.js';
 import { PlanIncomplete, SubmissionRefused } from './errors.js';
 import type { Review } from './reviews.js';
 import { type RecordedSignature, type SignatureRound, signatureRound } from './signatures.js';
@@ -62,6 +63,8 @@ export interface LifecycleInput {
   receipts: readonly ReceiptRecord[];
   /** Reviews recorded for the plan (routine 000's personal-details review), any occasion. */
   reviews: readonly Review[];
+  /** Changed external cooperation recorded for the plan (routine 003), any time. */
+  cooperation: readonly CooperationEvent[];
 }
 
 /** What keeps a plan from its next state. */

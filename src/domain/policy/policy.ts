@@ -50,6 +50,11 @@ export const policySchema = z.strictObject({
   personalDetailsReview: z.boolean(),
   /** Days after establishment that the personal-details review may be missing before the plan is overdue. */
   personalDetailsReviewWithinDays: days,
+  /**
+   * Days after a changed external cooperation (samverkansmöte, SIP; `POST
+   * /v1/plans/{id}/cooperation`) within which a revised version must be established.
+   */
+  cooperationRevisionWithinDays: days,
   /** Deviations and events are compiled monthly for the kontaktman. */
   monthlyCompilation: z.boolean(),
   /**

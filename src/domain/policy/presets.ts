@@ -8,6 +8,13 @@ import type { Policy, PresetName } from './policy.js';
 const DEFAULT_CONTENT_RETENTION_DAYS = 90;
 
 /**
+ * Routine 003 asks for a samverkansmöte or SIP "vid behov av förändrad samverkan – som kan
+ * påverka genomförandeplanens aktiviteter och rutiner", and routine 000 for a follow-up "vid
+ * någon förändring"; neither sets a time. Policy choice: the revised plan within 30 days.
+ */
+const DEFAULT_COOPERATION_REVISION_DAYS = 30;
+
+/**
  * Routine 000 (Omsorgsförvaltningen, Procapita/Lifecare).
  * - "inom 14 dagar"; "följas upp en gång per halvår, eller vid någon förändring"
  * - "signeras av den enskilde, om den enskilde inte skrivit under ska anledning till detta
@@ -40,6 +47,7 @@ const omsorg: Policy = {
   submitWhenCompleteAndSigned: false,
   personalDetailsReview: true,
   personalDetailsReviewWithinDays: 14,
+  cooperationRevisionWithinDays: DEFAULT_COOPERATION_REVISION_DAYS,
   monthlyCompilation: false,
   contentRetentionDays: DEFAULT_CONTENT_RETENTION_DAYS,
 };
@@ -72,6 +80,7 @@ const lss: Policy = {
   // Routine 003 has no personal-details review (the tab belongs to Lifecare, routine 000).
   personalDetailsReview: false,
   personalDetailsReviewWithinDays: 14,
+  cooperationRevisionWithinDays: DEFAULT_COOPERATION_REVISION_DAYS,
   monthlyCompilation: true,
   contentRetentionDays: DEFAULT_CONTENT_RETENTION_DAYS,
 };

@@ -62,6 +62,7 @@ export const POLICY_FLAGS: Readonly<Record<string, { field: OverrideField; kind:
   'submit-when-complete-and-signed': { field: 'submitWhenCompleteAndSigned', kind: 'boolean' },
   'personal-details-review': { field: 'personalDetailsReview', kind: 'boolean' },
   'personal-details-review-within-days': { field: 'personalDetailsReviewWithinDays', kind: 'integer' },
+  'cooperation-revision-within-days': { field: 'cooperationRevisionWithinDays', kind: 'integer' },
   'monthly-compilation': { field: 'monthlyCompilation', kind: 'boolean' },
   'content-retention-days': { field: 'contentRetentionDays', kind: 'integer' },
 };

@@ -23,6 +23,7 @@ export const ROUTE_AUDIT_ACTIONS: Readonly<Record<string, string>> = {
   'POST /v1/plans/:id/deviations': 'plan.deviation.record',
   'GET /v1/plans/:id/deviations': 'plan.deviation.read',
   'POST /v1/plans/:id/consents': 'plan.consent.record',
+  'POST /v1/plans/:id/cooperation': 'plan.cooperation.record',
   'POST /v1/plans/:id/reviews': 'plan.review.record',
   'GET /v1/plans/:id/reviews': 'plan.review.read',
   'GET /v1/compliance/overdue': 'status.overdue.read',

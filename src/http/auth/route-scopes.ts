@@ -21,6 +21,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'POST /v1/plans/:id/deviations': 'plans:write',
   'GET /v1/plans/:id/deviations': 'plans:read',
   'POST /v1/plans/:id/consents': 'plans:write',
+  'POST /v1/plans/:id/cooperation': 'plans:write',
   // The kontaktman's review is recorded by the same tools that record signatures.
   'POST /v1/plans/:id/reviews': 'signatures:write',
   'GET /v1/plans/:id/reviews': 'plans:read',

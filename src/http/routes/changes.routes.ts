@@ -20,7 +20,7 @@ const changePageSchema = z
           .string()
           .describe(
             'plan_created, version_created, status_changed (one per lifecycle transition), overdue, ' +
-              'review_recorded',
+              'review_recorded, cooperation_recorded',
           ),
         status: z.string(),
         at: z.iso.datetime(),
@@ -29,7 +29,7 @@ const changePageSchema = z
           .optional()
           .describe(
             'status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; ' +
-              'review_recorded: kind, date',
+              'review_recorded, cooperation_recorded: kind, date',
           ),
       }),
     ),

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { cooperationSchema } from '../../domain/lifecycle/cooperation.js';
 import { deviationSchema, monthSchema } from '../../domain/lifecycle/deviations.js';
 import { reviewSchema } from '../../domain/lifecycle/reviews.js';
 import { consentSchema } from '../../domain/plan.js';
 import type { ServiceContext } from '../../services/context.js';
+import { recordCooperation } from '../../services/cooperation.service.js';
 import { deviationsOfMonth, recordConsent, recordDeviation } from '../../services/plan-records.service.js';
 import { recordReview, reviewsOf } from '../../services/reviews.service.js';
 import { signPlan } from '../../services/signatures.service.js';
@@ -16,6 +18,7 @@ import {
   reviewListSchema,
   signatureBody,
   signatureResultSchema,
+  storedCooperationSchema,
   storedReviewSchema,
 } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
@@ -127,6 +130,33 @@ export function lifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void
     handler: async (request) => {
       const { planId, reviews } = await reviewsOf(ctx, callerOf(request), request.params.id);
       return { planId, reviews: reviews.map(reviewView) };
+    },
+  });
+
+  r.post('/v1/plans/:id/cooperation', {
+    schema: {
+      operationId: 'recordCooperation',
+      summary: 'Record a changed external cooperation: an invitation to a samverkansmöte or a SIP',
+      description:
+        'Routine 003: when the cooperation with other parties changes in a way that can affect the ' +
+        "plan's activities and routines, the kontaktman invites to a samverkansmöte or a SIP. The plan " +
+        "is then due for revision: its follow-up falls due within the policy's " +
+        'cooperationRevisionWithinDays (follow_up_passed after that), until a version is established ' +
+        'on or after the date.',
+      tags: ['status'],
+      params: planIdParams,
+      body: cooperationSchema,
+      response: { 201: storedCooperationSchema, ...problemResponses(400, 401, 403, 404, 410, 422) },
+    },
+    handler: async (request, reply) => {
+      const stored = await recordCooperation(
+        ctx,
+        callerOf(request),
+        request.params.id,
+        request.body,
+        request.id,
+      );
+      return reply.code(201).send(deviationView(stored));
     },
   });
 

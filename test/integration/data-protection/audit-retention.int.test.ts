@@ -170,3 +170,28 @@ describe('audit_log_expire (the one way audit entries go)', () => {
     expect(outcome).toBe('42501');
   });
 });
+
+describe('idempotency records', () => {
+  it('go at the first run more than a day after their request; the answer is no longer stored', async () => {
+    t.at('2041-02-01T10:00:00+01:00');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/plans',
+      headers: { authorization: org.authorization, 'idempotency-key': 'push-idem-1' },
+      payload: org.plan('AUDIT-IDEMPOTENT'),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const stored = async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from idempotency_keys where key = 'push-idem-1'`.execute(t.deps.db);
+      return rows[0]?.n;
+    };
+    t.at('2041-02-02T09:59:00+01:00');
+    expect((await t.retention({ today: '2041-02-02' })).idempotencyRecordsRemoved).toBe(0);
+    expect(await stored()).toBe(1);
+    t.at('2041-02-02T10:01:00+01:00');
+    expect((await t.retention({ today: '2041-02-02', dryRun: true })).idempotencyRecordsRemoved).toBe(1);
+    expect((await t.retention({ today: '2041-02-02' })).idempotencyRecordsRemoved).toBe(1);
+    expect(await stored()).toBe(0);
+  });
+});

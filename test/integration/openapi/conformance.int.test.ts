@@ -171,6 +171,10 @@ describe('every answer is the one the API document describes', () => {
     });
     await call('POST', `/v1/plans/${id}/reviews`, { payload: { kind: 'other' } });
     await ok('GET', `/v1/plans/${id}/reviews`);
+    await ok('POST', `/v1/plans/${id}/cooperation`, {
+      payload: { kind: 'sip', date: '2025-01-18', parties: ['Region Skåne'], note: 'SIP-möte bokat.' },
+    });
+    await call('POST', `/v1/plans/${id}/cooperation`, { payload: { kind: 'sip', parties: [] } });
     const changes = await ok('GET', '/v1/changes?limit=1000');
     await ok('GET', `/v1/changes?after=${changes.json().cursor}&wait=0`);
     await call('GET', '/v1/changes?after=bogus');

@@ -26,6 +26,7 @@ const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /v1/plans/{id}/deviations': 'recordDeviation',
   'GET /v1/plans/{id}/deviations': 'getMonthlyCompilation',
   'POST /v1/plans/{id}/consents': 'recordConsent',
+  'POST /v1/plans/{id}/cooperation': 'recordCooperation',
   'POST /v1/plans/{id}/reviews': 'recordReview',
   'GET /v1/plans/{id}/reviews': 'listReviews',
   'POST /v1/plans/{id}/end': 'endPlan',

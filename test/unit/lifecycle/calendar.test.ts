@@ -101,6 +101,7 @@ describe('issue 4: status shows state, deadlines and overdue reasons together (s
       submissions: [],
       receipts: [],
       reviews: [],
+      cooperation: [],
     };
     const status = assessPlan(input, '2025-09-13');
     expect(status.lifecycle.state).toBe('draft');

@@ -114,5 +114,6 @@ export function lifecycleOf(
     submissions: options.submissions ?? [],
     receipts: options.receipts ?? [],
     reviews: [],
+    cooperation: [],
   });
 }

@@ -27,6 +27,7 @@ const assess = (plan: Plan, reviews: Review[], today: string, policy: Policy = o
       submissions: [],
       receipts: [],
       reviews,
+      cooperation: [],
     },
     today,
   );
