@@ -655,7 +655,96 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "plan.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A finished plan submitted (avges) to the case officer, in the receiving system’s own format
+         * @description The document is rendered for the system the destination names: Procapita or Lifecare XML, Pulsen Combine JSON, or a FHIR R4 Bundle. Confirm receipt with POST /v1/inbox/{submissionId}/ack when the organisation uses receipts.
+         */
+        post: operations["receivePlanSubmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "plan.signoff_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A role is asked to sign a plan version, to the unit's signing system */
+        post: operations["receiveSignOffRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "plan.signoff_reminder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A reminder that a role has still not signed, before the signature is due */
+        post: operations["receiveSignOffReminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "plan.planner_notification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The kontaktman's note to the home-care planner (hemtjänstplanerare), with the interventions */
+        post: operations["receivePlannerNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "plan.status_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A plan was updated, established or communicated: written back to the source system */
+        post: operations["receiveStatusChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AppliedPolicy: {
@@ -1336,6 +1425,30 @@ export interface components {
                 createdAt: string;
             }[];
         };
+        PlannerNotificationEvent: {
+            /** @constant */
+            type: "plan.planner_notification";
+            /**
+             * Format: uuid
+             * @description planbrygga's id of the plan
+             */
+            planId: string;
+            /** @description The plan version the message is about */
+            version: number;
+            /** @description The plan's id in the documentation system it came from */
+            sourcePlanId: string;
+            unitId: string;
+            /** @description The service type (insatstyp) code */
+            serviceType: string;
+            /** @description The kontaktman's note to the home-care planner (hemtjänstplanerare) */
+            plannerNotification: string;
+            interventions: {
+                decisionId: string;
+                name: string;
+                scope: string;
+                when: string;
+            }[];
+        };
         /** @description A preset (omsorg, lss) and the fields that differ from it */
         PolicyInput: {
             /** @enum {string} */
@@ -1409,6 +1522,26 @@ export interface components {
                 recordedAt: string;
             }[];
         };
+        SignOffRequestEvent: {
+            /** @enum {string} */
+            type: "plan.signoff_requested" | "plan.signoff_reminder";
+            /**
+             * Format: uuid
+             * @description planbrygga's id of the plan
+             */
+            planId: string;
+            /** @description The plan version the message is about */
+            version: number;
+            /**
+             * @description The role asked to sign
+             * @enum {string}
+             */
+            role: "person" | "unit_manager" | "contact_person" | "guardian";
+            /** @description The unit (enhet) whose signing system receives the request */
+            unitId: string;
+            /** @description The date the signature is due by, when the routine sets one */
+            dueBy: string | null;
+        };
         /** @description A signature (role, name, date, method) or a refusal with its reason */
         SignatureInput: {
             /** @enum {string} */
@@ -1440,6 +1573,27 @@ export interface components {
             };
             /** @enum {string} */
             status: "draft" | "established" | "communicated" | "signed" | "submitted" | "acknowledged" | "ended";
+        };
+        StatusChangedEvent: {
+            /** @constant */
+            type: "plan.status_changed";
+            /**
+             * Format: uuid
+             * @description planbrygga's id of the plan
+             */
+            planId: string;
+            /** @description The documentation system the plan came from */
+            sourceSystem: string;
+            sourcePlanId: string;
+            /** @description The plan version the message is about */
+            version: number;
+            /** @description `updated` for a new version, else the status the plan reached */
+            event: string;
+            status: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The change-feed position of the change, to order write-backs */
+            changeSeq: string;
         };
         StoredPolicy: {
             organisation: string;
@@ -6728,6 +6882,291 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    receivePlanSubmission: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, `msg_` and 32 hex digits: the same on every retry, never reused. De-duplicate on it. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` with the destination secret. */
+                "webhook-signature": string;
+                /** @description The event, as the name of this webhook. */
+                "planbrygga-event": string;
+                /** @description planbrygga's id of the plan. */
+                "planbrygga-plan-id": string;
+                /** @description The plan version the message is about. */
+                "planbrygga-plan-version": string;
+                /** @description The submission this message delivers; name it in the receipt. */
+                "planbrygga-submission-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/xml; charset=ISO-8859-1": string;
+                "application/xml; charset=utf-8": string;
+                "application/json; charset=utf-8": Record<string, never>;
+                "application/fhir+json; fhirVersion=4.0; charset=utf-8": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the message is delivered and not sent again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx but 408 and 429: refused for good; the delivery fails at once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Busy: sent again after the answer’s Retry-After (seconds or an HTTP-date), else by backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 5xx, 408, a timeout or no answer: sent again with backoff, for up to 20 attempts. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveSignOffRequest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, `msg_` and 32 hex digits: the same on every retry, never reused. De-duplicate on it. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` with the destination secret. */
+                "webhook-signature": string;
+                /** @description The event, as the name of this webhook. */
+                "planbrygga-event": string;
+                /** @description planbrygga's id of the plan. */
+                "planbrygga-plan-id": string;
+                /** @description The plan version the message is about. */
+                "planbrygga-plan-version": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SignOffRequestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the message is delivered and not sent again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx but 408 and 429: refused for good; the delivery fails at once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Busy: sent again after the answer’s Retry-After (seconds or an HTTP-date), else by backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 5xx, 408, a timeout or no answer: sent again with backoff, for up to 20 attempts. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveSignOffReminder: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, `msg_` and 32 hex digits: the same on every retry, never reused. De-duplicate on it. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` with the destination secret. */
+                "webhook-signature": string;
+                /** @description The event, as the name of this webhook. */
+                "planbrygga-event": string;
+                /** @description planbrygga's id of the plan. */
+                "planbrygga-plan-id": string;
+                /** @description The plan version the message is about. */
+                "planbrygga-plan-version": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SignOffRequestEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the message is delivered and not sent again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx but 408 and 429: refused for good; the delivery fails at once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Busy: sent again after the answer’s Retry-After (seconds or an HTTP-date), else by backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 5xx, 408, a timeout or no answer: sent again with backoff, for up to 20 attempts. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receivePlannerNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, `msg_` and 32 hex digits: the same on every retry, never reused. De-duplicate on it. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` with the destination secret. */
+                "webhook-signature": string;
+                /** @description The event, as the name of this webhook. */
+                "planbrygga-event": string;
+                /** @description planbrygga's id of the plan. */
+                "planbrygga-plan-id": string;
+                /** @description The plan version the message is about. */
+                "planbrygga-plan-version": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PlannerNotificationEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the message is delivered and not sent again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx but 408 and 429: refused for good; the delivery fails at once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Busy: sent again after the answer’s Retry-After (seconds or an HTTP-date), else by backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 5xx, 408, a timeout or no answer: sent again with backoff, for up to 20 attempts. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveStatusChange: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, `msg_` and 32 hex digits: the same on every retry, never reused. De-duplicate on it. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` with the destination secret. */
+                "webhook-signature": string;
+                /** @description The event, as the name of this webhook. */
+                "planbrygga-event": string;
+                /** @description planbrygga's id of the plan. */
+                "planbrygga-plan-id": string;
+                /** @description The plan version the message is about. */
+                "planbrygga-plan-version": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["StatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the message is delivered and not sent again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx but 408 and 429: refused for good; the delivery fails at once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Busy: sent again after the answer’s Retry-After (seconds or an HTTP-date), else by backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 5xx, 408, a timeout or no answer: sent again with backoff, for up to 20 attempts. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

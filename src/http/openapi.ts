@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { OperationCatalogue } from './api-document/operations.js';
 import { RESPONSE_HEADERS } from './api-document/responses.js';
 import { SchemaComponents } from './api-document/schema-components.js';
+import { WEBHOOKS_TAG, webhooks } from './api-document/webhooks.js';
 
 /** Every tag an operation may carry, declared once with what it groups. */
 export const OPERATION_TAGS = [
@@ -83,16 +84,19 @@ export async function registerOpenApi(app: FastifyInstance, options: ApiDocument
       },
       // Either scheme: a list of alternatives.
       security: [{ apiKey: [] }, { accessToken: [] }],
-      tags: OPERATION_TAGS,
+      tags: [...OPERATION_TAGS, WEBHOOKS_TAG],
     },
     transform: operations.transform,
     transformObject: (generated) => {
       if (!('openapiObject' in generated)) throw new Error('The API document is OpenAPI 3.1');
       const { openapiObject } = generated;
       const paths = operations.paths();
+      // Before the components: the events' schemas are components too.
+      const messages = webhooks(schemas);
       return {
         ...openapiObject,
         paths,
+        webhooks: messages,
         components: {
           ...openapiObject.components,
           schemas: schemas.components(),

@@ -8,8 +8,13 @@ interface DocumentResponse {
   headers?: Record<string, unknown>;
   content?: Record<string, { schema: Json }>;
 }
+interface DocumentMessage {
+  parameters: { name: string; in: string; required?: boolean }[];
+  requestBody: { content: Record<string, { schema: Json }> };
+}
 interface ApiDocument {
   paths: Record<string, Record<string, { operationId: string; responses: Record<string, DocumentResponse> }>>;
+  webhooks?: Record<string, { post: DocumentMessage }>;
   components: Json;
 }
 
@@ -89,6 +94,34 @@ export class ApiConformance {
     const validate = this.validator(pointer, declared.content![mediaType]!.schema);
     if (!validate(JSON.parse(res.body))) {
       problems.push(`${where}: body does not match the schema: ${this.ajv.errorsText(validate.errors)}`);
+    }
+    return problems;
+  }
+
+  /**
+   * Checks one message planbrygga sent to a receiver against the document's `webhooks`: the
+   * event is documented, every required header is there, the media type is documented, and a
+   * JSON body is valid against the event's schema.
+   */
+  checkMessage(headers: Record<string, unknown>, body: Buffer): string[] {
+    const event = String(headers['planbrygga-event'] ?? '');
+    const message = this.document.webhooks?.[event]?.post;
+    if (!message) return [`event ${event} is not a documented webhook`];
+    const problems = message.parameters
+      .filter((p) => p.in === 'header' && p.required && headers[p.name] === undefined)
+      .map((p) => `${event}: header ${p.name} missing`);
+    const contentType = String(headers['content-type'] ?? '');
+    const mediaType = Object.keys(message.requestBody.content).find((key) =>
+      mediaTypeMatches(key, contentType),
+    );
+    if (!mediaType) return [...problems, `${event}: sent ${contentType}, not documented`];
+    if (!/[/+]json\b/.test(mediaType)) return problems;
+    const pointer = ['webhooks', event, 'post', 'requestBody', 'content', mediaType]
+      .map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1'))
+      .join('/');
+    const validate = this.validator(pointer, message.requestBody.content[mediaType]!.schema);
+    if (!validate(JSON.parse(body.toString('utf8')))) {
+      problems.push(`${event}: body does not match the schema: ${this.ajv.errorsText(validate.errors)}`);
     }
     return problems;
   }

@@ -1,5 +1,6 @@
 import { isBlank } from '../../domain/text.js';
 import { jsonBody } from '../contract/outbound-body.js';
+import { PlannerNotificationEvent } from '../contract/webhook-events.js';
 import { JOBS, type JobContext, type JobPayload } from '../queues/catalogue.js';
 import type { JobTools } from './job-dependencies.js';
 import { planVersion } from './plan-reads.js';
@@ -17,21 +18,23 @@ export function plannerNotifyJob({ ctx, deliver }: JobTools) {
       'planner.notify',
       context,
       data,
-      jsonBody({
-        type: JOBS['planner.notify'].event,
-        planId: data.planId,
-        version: data.version,
-        sourcePlanId: plan.plan.sourcePlanId,
-        unitId: plan.plan.unit.id,
-        serviceType: plan.plan.serviceType.code,
-        plannerNotification: text,
-        interventions: plan.interventions.map((i) => ({
-          decisionId: i.decisionId,
-          name: i.name,
-          scope: i.scope,
-          when: i.when,
-        })),
-      }),
+      jsonBody(
+        PlannerNotificationEvent.parse({
+          type: JOBS['planner.notify'].event,
+          planId: data.planId,
+          version: data.version,
+          sourcePlanId: plan.plan.sourcePlanId,
+          unitId: plan.plan.unit.id,
+          serviceType: plan.plan.serviceType.code,
+          plannerNotification: text,
+          interventions: plan.interventions.map((i) => ({
+            decisionId: i.decisionId,
+            name: i.name,
+            scope: i.scope,
+            when: i.when,
+          })),
+        }),
+      ),
     );
   };
 }

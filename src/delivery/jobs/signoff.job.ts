@@ -2,6 +2,7 @@ import { stockholmDate } from '../../domain/calendar-date.js';
 import type { ServiceContext } from '../../services/context.js';
 import { currentVersion, loadLifecycle } from '../../services/lifecycle.service.js';
 import { jsonBody } from '../contract/outbound-body.js';
+import { SignOffRequestEvent } from '../contract/webhook-events.js';
 import { JOBS, type JobContext, type JobPayload } from '../queues/catalogue.js';
 import type { JobTools } from './job-dependencies.js';
 
@@ -22,14 +23,16 @@ export function signOffJob({ ctx, deliver }: JobTools, name: 'signoff.request' |
       name,
       context,
       data,
-      jsonBody({
-        type: JOBS[name].event,
-        planId: data.planId,
-        version: data.version,
-        role: data.role,
-        unitId: still.unitId,
-        dueBy: still.dueBy ?? null,
-      }),
+      jsonBody(
+        SignOffRequestEvent.parse({
+          type: JOBS[name].event,
+          planId: data.planId,
+          version: data.version,
+          role: data.role,
+          unitId: still.unitId,
+          dueBy: still.dueBy ?? null,
+        }),
+      ),
     );
   };
 }

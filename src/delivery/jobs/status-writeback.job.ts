@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { findSequencedChange } from '../../db/repositories/plan-changes.repository.js';
 import { jsonBody } from '../contract/outbound-body.js';
+import { StatusChangedEvent } from '../contract/webhook-events.js';
 import { JOBS, type JobContext, type JobPayload } from '../queues/catalogue.js';
 import type { JobTools } from './job-dependencies.js';
 import { planRow } from './plan-reads.js';
@@ -16,17 +17,19 @@ export function statusWritebackJob({ ctx, deliver }: JobTools) {
       'status.writeback',
       context,
       data,
-      jsonBody({
-        type: JOBS['status.writeback'].event,
-        planId: data.planId,
-        sourceSystem: row.source_system,
-        sourcePlanId: row.source_plan_id,
-        version: data.version,
-        event: change.kind === 'version_created' ? 'updated' : change.status,
-        status: change.status,
-        at: change.at.toISOString(),
-        changeSeq: change.seq,
-      }),
+      jsonBody(
+        StatusChangedEvent.parse({
+          type: JOBS['status.writeback'].event,
+          planId: data.planId,
+          sourceSystem: row.source_system,
+          sourcePlanId: row.source_plan_id,
+          version: data.version,
+          event: change.kind === 'version_created' ? 'updated' : change.status,
+          status: change.status,
+          at: change.at.toISOString(),
+          changeSeq: change.seq,
+        }),
+      ),
     );
   };
 }

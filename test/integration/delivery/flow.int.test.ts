@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWebhookSecret, verifyWebhook } from '../../../src/delivery/contract/webhook-signature.js';
 import { type Dispatch, startDispatch } from '../../../src/delivery/runtime.js';
 import { maskIdentityNumbers } from '../../../src/domain/identity-number.js';
+import { ApiConformance } from '../../helpers/api-conformance.js';
 import { bearer, createTestApp, type TestApp } from '../../helpers/app.js';
 import { TEST_PERSON, validPlan } from '../../helpers/plans.js';
 import { isolatedDatabase } from '../../helpers/scratch-database.js';
@@ -247,6 +248,12 @@ describe('the dispatch flow of one plan', () => {
       'delivered',
     );
     const [delivered] = hitsAt('/flow/submission');
+    // Every message is what the API document's webhooks say: headers, media type, JSON body.
+    const conformance = new ApiConformance((await t.app.inject({ url: '/openapi.json' })).json());
+    const messages = ['signoff', 'planner', 'status', 'submission'].flatMap((to) => hitsAt(`/flow/${to}`));
+    // Every event but the reminder, which has a test of its own.
+    expect(new Set(messages.map((hit) => hit.headers['planbrygga-event'])).size).toBe(4);
+    for (const hit of messages) expect(conformance.checkMessage(hit.headers, hit.body)).toEqual([]);
     expect(delivered?.headers['content-type']).toContain('xml');
     expect(delivered?.headers).toMatchObject({
       'planbrygga-event': 'plan.submitted',
