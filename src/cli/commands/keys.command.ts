@@ -45,8 +45,9 @@ export async function keysCommand(args: string[]): Promise<number> {
 function parseBatchSize(args: string[]): number {
   if (args.length === 0) return 500;
   const [flag, value] = args;
+  if (flag !== '--batch-size') throw new UsageError(`Unknown option '${flag}'\n${USAGE}`);
   const n = Number(value);
-  if (flag !== '--batch-size' || args.length !== 2 || !Number.isInteger(n) || n < 1 || n > 10_000) {
+  if (args.length !== 2 || !Number.isInteger(n) || n < 1 || n > 10_000) {
     throw new UsageError(`--batch-size must be a whole number from 1 to 10000\n${USAGE}`);
   }
   return n;

@@ -23,6 +23,7 @@ import { destinationOf, heldVersions, organisationIn } from './support.js';
  * scheduling the run every second instead of daily.
  */
 const EVERY_SECOND = '* * * * * *';
+const METRICS_TOKEN = randomBytes(24).toString('hex');
 let scratch: ScratchDatabase;
 let redis: ReturnType<typeof isolatedRedisPrefix>;
 let now = new Date('2025-01-20T10:00:00+01:00');
@@ -35,14 +36,12 @@ async function instance(): Promise<TestApp> {
     env: {
       DATABASE_URL: scratch.url,
       REDIS_KEY_PREFIX: redis.keyPrefix,
-      METRICS_TOKEN: METRICS_TOKEN,
+      METRICS_TOKEN,
     },
   });
   instances.push(t);
   return t;
 }
-const METRICS_TOKEN = randomBytes(24).toString('hex');
-
 beforeAll(async () => {
   scratch = await createScratchDatabase('dailyrun');
   redis = isolatedRedisPrefix();
