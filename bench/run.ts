@@ -8,6 +8,7 @@ export interface Benchmark {
 
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'convert-cli': () => import('./convert-cli.js'),
+  'inbox-page': () => import('./inbox-page.js'),
   dispatch: () => import('./dispatch.js'),
   ingest: () => import('./ingest.js'),
   retention: () => import('./retention.js'),

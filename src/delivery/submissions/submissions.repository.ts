@@ -271,8 +271,9 @@ export async function listInboxEntries(
     .where('submissions.destination_id', 'is', null)
     .where('submissions.status', 'in', statuses);
   if (options.personIndex !== undefined) query = query.where('plans.person_index', '=', options.personIndex);
+  // Waiting ones first only where both kinds are listed; one kind sorts on its columns alone.
+  if (options.filter === 'all') query = query.orderBy(sql`submissions.status = 'acknowledged'`);
   const rows = await query
-    .orderBy(sql`submissions.status = 'acknowledged'`)
     .orderBy('submissions.created_at')
     .orderBy('submissions.id')
     .limit(options.limit)

@@ -137,6 +137,14 @@ describe('the inbox page', () => {
     expect(waiting.body).not.toContain(submissionId);
     const acknowledged = await page('/inbox?filter=acknowledged');
     expect(acknowledged.body).toContain(submissionId);
+    // All of them: the waiting ones first, even one submitted after this was acknowledged.
+    t.at('2025-02-10T11:30:00+01:00');
+    await submitted(o, 'INBOX-ACK-LATER');
+    const all = await page('/inbox?filter=all');
+    expect(all.body.lastIndexOf('class="status waiting"')).toBeGreaterThan(0);
+    expect(all.body.indexOf(`href="/inbox/${submissionId}"`)).toBeGreaterThan(
+      all.body.lastIndexOf('class="status waiting"'),
+    );
   });
 
   it('names the API client as the one who acknowledged a receipt sent through the API', async () => {
