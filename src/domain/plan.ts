@@ -10,7 +10,7 @@ import { checkIdentityNumber } from './identity-number.js';
 import { freeTextProblem, normalizeLineEnds, singleLineProblem, trimSingleLine } from './text.js';
 
 /** S: single-line text, trimmed, at most 200 characters. */
-const singleLine = z
+export const singleLine = z
   .string()
   .transform(trimSingleLine)
   .superRefine((value, ctx) => {
@@ -29,7 +29,7 @@ const freeText = z
   });
 
 /** D: a calendar date that exists, `YYYY-MM-DD`. */
-const calendarDate = z
+export const calendarDate = z
   .string()
   .transform(trimSingleLine)
   .refine(isCalendarDate, { message: 'must be a date that exists, written YYYY-MM-DD' });

@@ -6,32 +6,20 @@
  * within the policy's days, until a version of the plan is established on or after it.
  */
 import { z } from 'zod';
-import { addDays, type CalendarDate, isCalendarDate } from '../calendar-date.js';
-import type { Plan } from '../plan.js';
+import { addDays, type CalendarDate } from '../calendar-date.js';
+import { calendarDate, type Plan, singleLine } from '../plan.js';
 import type { Policy } from '../policy/policy.js';
-import { freeTextProblem, normalizeLineEnds, singleLineProblem, trimSingleLine } from '../text.js';
+import { freeTextProblem, normalizeLineEnds } from '../text.js';
 
 export const COOPERATION_KINDS = ['samverkansmote', 'sip'] as const; // samverkansmöte, samordnad individuell plan
 export type CooperationKind = (typeof COOPERATION_KINDS)[number];
 
-const party = z
-  .string()
-  .transform(trimSingleLine)
-  .superRefine((value, ctx) => {
-    if (value === '') ctx.addIssue({ code: 'custom', message: 'is required' });
-    const problem = singleLineProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
 /** Input of a changed cooperation, as the API accepts it. */
 export const cooperationSchema = z.strictObject({
   kind: z.enum(COOPERATION_KINDS),
-  date: z
-    .string()
-    .transform(trimSingleLine)
-    .refine(isCalendarDate, { message: 'must be a date that exists, written YYYY-MM-DD' }),
+  date: calendarDate,
   parties: z
-    .array(party)
+    .array(singleLine)
     .min(1, { message: 'at least one party is required' })
     .max(50)
     .describe('The invited parties (samverkansparter): region, school, …'),

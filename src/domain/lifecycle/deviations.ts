@@ -5,17 +5,15 @@
  */
 import { z } from 'zod';
 import { addMonths, type CalendarDate, isCalendarDate } from '../calendar-date.js';
-import { freeTextProblem, isBlank, normalizeLineEnds, trimSingleLine } from '../text.js';
+import { calendarDate } from '../plan.js';
+import { freeTextProblem, isBlank, normalizeLineEnds } from '../text.js';
 
 export const DEVIATION_KINDS = ['deviation', 'event'] as const; // avvikelse, händelse av vikt
 
 /** Input of a deviation or event, as the API and CLI accept it. */
 export const deviationSchema = z.strictObject({
   kind: z.enum(DEVIATION_KINDS),
-  date: z
-    .string()
-    .transform(trimSingleLine)
-    .refine(isCalendarDate, { message: 'must be a date that exists, written YYYY-MM-DD' }),
+  date: calendarDate,
   text: z
     .string()
     .transform(normalizeLineEnds)

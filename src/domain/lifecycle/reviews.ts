@@ -6,30 +6,17 @@
  * for) needs one, where the policy asks for it.
  */
 import { z } from 'zod';
-import { addDays, type CalendarDate, isCalendarDate } from '../calendar-date.js';
-import type { Plan } from '../plan.js';
+import { addDays, type CalendarDate } from '../calendar-date.js';
+import { calendarDate, type Plan, singleLine } from '../plan.js';
 import type { Policy } from '../policy/policy.js';
-import { singleLineProblem, trimSingleLine } from '../text.js';
 
 export const REVIEW_KINDS = ['personal-details'] as const; // Uppgifter och övrig information
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
 
-const singleLine = z
-  .string()
-  .transform(trimSingleLine)
-  .superRefine((value, ctx) => {
-    if (value === '') ctx.addIssue({ code: 'custom', message: 'is required' });
-    const problem = singleLineProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
-
 /** Input of a review, as the API accepts it. */
 export const reviewSchema = z.strictObject({
   kind: z.enum(REVIEW_KINDS),
-  date: z
-    .string()
-    .transform(trimSingleLine)
-    .refine(isCalendarDate, { message: 'must be a date that exists, written YYYY-MM-DD' }),
+  date: calendarDate,
   by: z.strictObject({ name: singleLine, title: singleLine }),
 });
 export type Review = z.output<typeof reviewSchema>;
