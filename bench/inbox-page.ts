@@ -6,12 +6,11 @@
 // npm run bench -- inbox-page [--plans 5000] [--count 2000] [--connections 1] [--warmup 200]
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { createDatabase } from '../src/db/database.js';
 import type { Plan } from '../src/domain/plan.js';
 import { createBrowserSessions } from '../src/http/browser/browser-sessions.js';
+import { load, type Measured, percentile } from './support/autocannon-load.js';
 import { createPoster } from './support/http-client.js';
 import { runConcurrently } from './support/load.js';
 import { integerOptions } from './support/options.js';
@@ -22,12 +21,6 @@ import { type RunningServer, runCli, startServer } from './support/server.js';
 const EXAMPLE = new URL('../../examples/canonical/lss-gruppbostad-elias.json', import.meta.url);
 const P99_GOAL_MS = 100;
 const ROUNDS = 10;
-
-interface Measured {
-  requests: number;
-  seconds: number;
-  latencies: number[];
-}
 
 export async function run(args: string[]): Promise<void> {
   const opts = integerOptions(args, { plans: 5000, count: 2000, connections: 1, warmup: 200 });
@@ -75,8 +68,8 @@ export async function run(args: string[]): Promise<void> {
       clientId,
     });
     const cases = {
-      page: { url: `${server.baseUrl}/inbox`, headers: { cookie: `planbrygga_session=${id}` } },
-      json: { url: `${server.baseUrl}/v1/inbox?limit=50`, headers: { authorization } },
+      page: { url: `${server.baseUrl}/inbox`, status: 200, headers: { cookie: `planbrygga_session=${id}` } },
+      json: { url: `${server.baseUrl}/v1/inbox?limit=50`, status: 200, headers: { authorization } },
     };
     const results: Record<keyof typeof cases, Measured> = {
       page: { requests: 0, seconds: 0, latencies: [] },
@@ -158,35 +151,4 @@ async function firstClientId(url: string): Promise<string> {
   } finally {
     await db.destroy();
   }
-}
-
-async function load(
-  target: { url: string; headers: Record<string, string> },
-  connections: number,
-  amount: number,
-): Promise<Measured> {
-  const latencies: number[] = [];
-  let unexpected: number | undefined;
-  const started = performance.now();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url: target.url, headers: target.headers, connections, amount, timeout: 10 },
-      (err, done) => (err ? reject(err) : resolve(done)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode !== 200) unexpected ??= statusCode;
-      latencies.push(responseTime);
-    });
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (unexpected !== undefined) throw new Error(`${target.url} answered ${unexpected}, not 200`);
-  if (result.errors > 0 || result.timeouts > 0)
-    throw new Error(`${target.url}: ${result.errors} errors, ${result.timeouts} timeouts`);
-  return { requests: latencies.length, seconds, latencies };
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }

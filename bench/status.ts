@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import type { Plan } from '../src/domain/plan.js';
+import { load, type Measured, percentile } from './support/autocannon-load.js';
 import { createPoster } from './support/http-client.js';
 import { runConcurrently } from './support/load.js';
 import { integerOptions } from './support/options.js';
@@ -26,15 +26,6 @@ const BARE_SERVER = fileURLToPath(new URL('./support/bare-status-server.js', imp
 const RATIO_GOAL = 0.5;
 const P99_GOAL_MS = 20;
 const ROUNDS = 10;
-
-type Request = { method: 'GET'; path: string; headers: Record<string, string> };
-
-interface Measured {
-  requests: number;
-  seconds: number;
-  /** Every answer's time in milliseconds, over all slices. */
-  latencies: number[];
-}
 
 export async function run(args: string[]): Promise<void> {
   const opts = integerOptions(args, {
@@ -198,39 +189,6 @@ async function longPollLatencies(
   return latencies;
 }
 
-/** `amount` requests over `connections` keep-alive connections; any answer but `status` stops the run. */
-async function load(
-  target: { url: string; requests: Request[]; status: number },
-  connections: number,
-  amount: number,
-): Promise<Measured> {
-  const latencies: number[] = [];
-  let unexpected: number | undefined;
-  const started = performance.now();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: target.url,
-        connections,
-        amount,
-        requests: target.requests,
-        // A stalled answer is a failure to see, not to wait out.
-        timeout: 10,
-      },
-      (err, done) => (err ? reject(err) : resolve(done)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode !== target.status) unexpected ??= statusCode;
-      latencies.push(responseTime);
-    });
-  });
-  const seconds = (performance.now() - started) / 1000;
-  if (unexpected !== undefined) throw new Error(`${target.url} answered ${unexpected}, not ${target.status}`);
-  if (result.errors > 0 || result.timeouts > 0)
-    throw new Error(`${target.url}: ${result.errors} errors, ${result.timeouts} timeouts`);
-  return { requests: latencies.length, seconds, latencies };
-}
-
 function report(results: Record<'api304' | 'bare304' | 'api200', Measured>): void {
   const line = (label: string, m: Measured) =>
     `  ${label}: ${(m.requests / m.seconds).toFixed(0)} requests/s (${m.requests} in ${m.seconds.toFixed(2)} s), ` +
@@ -247,10 +205,4 @@ function report(results: Record<'api304' | 'bare304' | 'api200', Measured>): voi
   console.log(
     `  API 304 p99: ${p99.toFixed(1)} ms (goal < ${P99_GOAL_MS} ms) ${p99 < P99_GOAL_MS ? 'met' : 'NOT met'}`,
   );
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
