@@ -119,6 +119,9 @@ describe('status ETag: a 304 only while nothing the status is computed from chan
     const unit = (await o.status(id)).unitId as string;
     await o.ok('PUT', `/v1/admin/policies/${o.organisation}/units/${unit}`, { preset: 'lss' });
     etag = await expectChanged(o, id, etag);
+    // Retention prunes an ended plan's content (the overdue scan skips ended plans).
+    await o.ok('POST', `/v1/plans/${id}/end`, { date: '2025-01-21', reason: 'Insatsen avslutad' });
+    etag = await expectChanged(o, id, etag);
     await t.deps.db
       .updateTable('plan_versions')
       .set({ document: null, pruned_at: new Date('2025-01-21T09:00:00Z'), prune_reason: 'retention' })
