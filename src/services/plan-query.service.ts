@@ -10,6 +10,7 @@ import {
   type VersionSummaryRow,
 } from '../db/repositories/plans.repository.js';
 import type { PlanRow, PlanVersionRow } from '../db/schema.js';
+import { listNeedEvaluations } from '../delivery/need-evaluations/need-evaluations.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
 import type { Plan } from '../domain/plan.js';
@@ -98,15 +99,20 @@ export async function getPlanStatus(
       const stored = await findPlanVersion(trx, row.id, row.current_version);
       if (!stored) throw new Error('the current version of a plan is missing');
       const protection = await readProtection(trx, row, stored);
+      const needEvaluations = await listNeedEvaluations(trx, row.id);
       if (stored.document === null) {
         const records = await readLifecycleRecords(trx, row, row.unit_id);
         const resolved = resolvePolicy({ ...records.policies, law: row.law as Law });
-        return prunedPlanStatus(row, { resolved, submissions: records.submissions }, protection);
+        return prunedPlanStatus(
+          row,
+          { resolved, submissions: records.submissions, needEvaluations },
+          protection,
+        );
       }
       const current = decodeVersion(ctx, row.id, stored);
       const loaded = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
       const consents = await readConsentRecords(trx, ctx, row.id);
-      return assemblePlanStatus(row, current, loaded, consents, protection);
+      return assemblePlanStatus(row, current, loaded, consents, protection, needEvaluations);
     });
 }
 
