@@ -16,6 +16,10 @@ const REDACTED_PATHS = [
   'familyName',
   'person',
   'body',
+  // A need evaluation's summary (routine 003) is about the person's need.
+  'summary',
+  '*.summary',
+  '*.*.summary',
   '*.personnummer',
   '*.identityNumber',
   '*.givenName',

@@ -11,6 +11,7 @@ import {
 } from '../db/repositories/plans.repository.js';
 import { findPlanWithStatusRevision } from '../db/repositories/status-revision.repository.js';
 import type { PlanRow, PlanVersionRow } from '../db/schema.js';
+import { listNeedEvaluations } from '../delivery/need-evaluations/need-evaluations.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
 import type { Plan } from '../domain/plan.js';
@@ -107,18 +108,26 @@ export async function getPlanStatus(
       const stored = await findPlanVersion(trx, row.id, row.current_version);
       if (!stored) throw new Error('the current version of a plan is missing');
       const protection = await readProtection(trx, row, stored);
+      const needEvaluations = await listNeedEvaluations(trx, row.id);
       if (stored.document === null) {
         const records = await readLifecycleRecords(trx, row, row.unit_id);
         const resolved = resolvePolicy({ ...records.policies, law: row.law as Law });
         return {
-          status: prunedPlanStatus(row, { resolved, submissions: records.submissions }, protection),
+          status: prunedPlanStatus(
+            row,
+            { resolved, submissions: records.submissions, needEvaluations },
+            protection,
+          ),
           revision,
         };
       }
       const current = decodeVersion(ctx, row.id, stored);
       const loaded = await loadLifecycle(trx, ctx, row, current, today);
       const consents = await readConsentRecords(trx, ctx, row.id);
-      return { status: assemblePlanStatus(row, current, loaded, consents, protection), revision };
+      return {
+        status: assemblePlanStatus(row, current, loaded, consents, protection, needEvaluations),
+        revision,
+      };
     });
 }
 

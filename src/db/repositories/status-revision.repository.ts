@@ -18,6 +18,7 @@ const STATUS_RECORDS = [
   'consent_records',
   'legal_holds',
   'plan_ends',
+  'need_evaluations',
 ] as const;
 
 export type PlanWithStatusRevision = PlanRow & {

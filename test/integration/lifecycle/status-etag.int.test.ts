@@ -56,7 +56,7 @@ async function polledPlan(o: Org, sourcePlanId: string) {
 }
 
 describe('status ETag: a 304 only while nothing the status is computed from changed', () => {
-  it('changes with each record written through the API: consent, signatures, review, cooperation, submission', async () => {
+  it('changes with each record written through the API: consent, signatures, review, cooperation, submission, need evaluation', async () => {
     const o = await organisationOf(t);
     let { id, etag } = await polledPlan(o, 'ETAG-RECORDS');
     await o.ok('POST', `/v1/plans/${id}/consents`, {
@@ -88,6 +88,18 @@ describe('status ETag: a 304 only while nothing the status is computed from chan
     await t.deps.db
       .updateTable('submissions')
       .set({ status: 'delivered', delivered_at: new Date('2025-01-21T09:05:00Z') })
+      .where('plan_id', '=', id)
+      .execute();
+    etag = await expectChanged(o, id, etag);
+    await o.ok('POST', `/v1/plans/${id}/need-evaluations`, {
+      date: '2025-01-21',
+      summary: 'Behöver mer stöd på kvällar.',
+      by: { name: 'Karin Öberg', title: 'kontaktman' },
+    });
+    etag = await expectChanged(o, id, etag);
+    await t.deps.db
+      .updateTable('need_evaluations')
+      .set({ status: 'delivered', delivered_at: new Date('2025-01-21T09:06:00Z') })
       .where('plan_id', '=', id)
       .execute();
     await expectChanged(o, id, etag);
