@@ -2,8 +2,8 @@ import { type Compilable, CompiledQuery } from 'kysely';
 import type { Executor } from './database.js';
 import { preparedStatement } from './prepared-statements.js';
 
-/** A value every argument of a compiled-once query must be: one bound parameter each. */
-type Scalar = string | number | boolean | null;
+/** A value every argument of a compiled-once query must be: one bound parameter each (a list is one PostgreSQL array). */
+type Scalar = string | number | boolean | null | readonly string[];
 
 /**
  * A kysely query run on every request, built and compiled on first use only: later calls bind

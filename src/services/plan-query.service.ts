@@ -29,6 +29,7 @@ import {
   type PlanStatusView,
   prunedPlanStatus,
 } from './plan-status.js';
+import type { StatusRevisionBatch } from './status-revision-batch.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -132,17 +133,19 @@ export async function getPlanStatus(
 }
 
 /**
- * What a plan's status is computed from, as one text, in one statement: the revision of its
- * stored inputs and the calendar day its deadlines are counted on. The same text means the same
- * status from the same code; a different one may or may not.
+ * What a plan's status is computed from, as one text, without reading any content: the revision
+ * of its stored inputs (read with other polls' in one statement) and the calendar day its
+ * deadlines are counted on. The same text means the same status from the same code; a different
+ * one may or may not.
  */
 export async function getPlanStatusRevision(
   ctx: ServiceContext,
+  revisions: StatusRevisionBatch,
   caller: Caller,
   id: string,
 ): Promise<{ id: string; version: number; revision: string }> {
   if (!UUID.test(id)) throw notFound('The plan');
-  const row = await findPlanWithStatusRevision(ctx.db, caller.organisation, id);
+  const row = await revisions.read(caller.organisation, id);
   if (!row) throw notFound('The plan');
   return {
     id: row.id,

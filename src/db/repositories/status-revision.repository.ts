@@ -65,6 +65,31 @@ const readPlanWithStatusRevision = compiledOnce((db: Executor, organisation: str
     .where('p.id', '=', id),
 );
 
+export interface StatusRevisionRow {
+  id: string;
+  current_version: number;
+  status_revision: string;
+}
+
+/** The status revisions of several of the organisation's plans in one statement; unknown ids are left out. */
+export async function findStatusRevisions(
+  db: Executor,
+  organisation: string,
+  ids: readonly string[],
+): Promise<StatusRevisionRow[]> {
+  return readStatusRevisions(db, organisation, ids);
+}
+
+// Sent for every batch of status polls (status-revision-batch.ts): built once, sent prepared.
+const readStatusRevisions = compiledOnce((db: Executor, organisation: string, ids: readonly string[]) =>
+  db
+    .selectFrom('plans as p')
+    .select(['p.id', 'p.current_version'])
+    .select(statusRevision().as('status_revision'))
+    .where('p.organisation', '=', organisation)
+    .where('p.id', '=', sql<string>`any(${ids}::uuid[])`),
+);
+
 function statusRevision(): RawBuilder<string> {
   const records = STATUS_RECORDS.map((table) => xmins(sql`${sql.table(table)} r where r.plan_id = p.id`));
   return sql<string>`concat_ws(';',

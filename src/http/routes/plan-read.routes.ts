@@ -8,6 +8,7 @@ import {
   getPlanVersion,
   getPlanVersions,
 } from '../../services/plan-query.service.js';
+import { StatusRevisionBatch } from '../../services/status-revision-batch.js';
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { grants } from '../auth/route-scopes.js';
@@ -35,6 +36,7 @@ const versionsSchema = z
 export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const statusETags = new ETagCache();
+  const statusRevisions = new StatusRevisionBatch(ctx.db);
 
   r.get('/v1/plans/:id', {
     schema: {
@@ -94,9 +96,9 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
       const projection = grants(caller.scopes, 'plans:read') ? 'full' : 'without-plan-text';
       const ifNoneMatch = request.headers['if-none-match'];
       if (ifNoneMatch) {
-        // A poller's usual question, answered from one statement when this process already
-        // computed the status from the same inputs.
-        const known = await getPlanStatusRevision(ctx, caller, request.params.id);
+        // A poller's usual question, answered without computing the status when this process
+        // computed it from the same inputs before: one statement, shared with concurrent polls.
+        const known = await getPlanStatusRevision(ctx, statusRevisions, caller, request.params.id);
         const etag = statusETags.get(`${projection};${known.id};${known.revision}`);
         if (etag && ifNoneMatchHits(ifNoneMatch, etag)) {
           setAuditTarget(request, { planId: known.id, version: known.version });
