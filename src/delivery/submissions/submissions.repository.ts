@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Executor, Tx } from '../../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../../db/lifecycle-schema.js';
-import type { Database, PlanVersionRow } from '../../db/schema.js';
+import type { Database, PlanRow, PlanVersionRow } from '../../db/schema.js';
 import { insertRows } from '../../db/writes.js';
 import {
   type DestinationSecretCodec,
@@ -135,9 +135,6 @@ export async function advanceSubmission(
   now: Date,
   by?: Acknowledger,
 ): Promise<boolean> {
-  // A failed submission that an admin retried may still be delivered.
-  const from: SubmissionStatus[] =
-    to === 'acknowledged' ? ['delivered'] : to === 'delivered' ? ['queued', 'failed'] : ['queued'];
   const result = await trx
     .updateTable('submissions')
     .set({
@@ -153,9 +150,60 @@ export async function advanceSubmission(
       }),
     })
     .where('id', '=', id)
-    .where('status', 'in', from)
+    .where('status', 'in', advancesFrom(to))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** The statuses a submission moves to `to` from. */
+function advancesFrom(to: Exclude<SubmissionStatus, 'queued'>): SubmissionStatus[] {
+  // A failed submission that an admin retried may still be delivered.
+  return to === 'acknowledged' ? ['delivered'] : to === 'delivered' ? ['queued', 'failed'] : ['queued'];
+}
+
+/**
+ * Moves deliveries' submissions to their outcome, delivered or failed, as advanceSubmission
+ * does each: one statement per outcome; the ids of those that moved.
+ */
+export async function advanceSubmissions(
+  trx: Tx,
+  outcomes: readonly { id: string; to: 'delivered' | 'failed' }[],
+  now: Date,
+): Promise<Set<string>> {
+  const moved = new Set<string>();
+  for (const to of ['delivered', 'failed'] as const) {
+    const ids = outcomes.filter((o) => o.to === to).map((o) => o.id);
+    if (ids.length === 0) continue;
+    const rows = await trx
+      .updateTable('submissions')
+      .set({ status: to, ...(to === 'delivered' && { delivered_at: now }) })
+      .where('id', 'in', ids)
+      .where('status', 'in', advancesFrom(to))
+      .returning('id')
+      .execute();
+    for (const row of rows) moved.add(row.id);
+  }
+  return moved;
+}
+
+/**
+ * The plans of submissions, locked in the order of their ids (so transactions locking several
+ * never deadlock on each other), by submission id; a submission that no longer exists is absent.
+ */
+export async function lockPlansOfSubmissions(
+  trx: Tx,
+  submissionIds: readonly string[],
+): Promise<Map<string, PlanRow>> {
+  const rows = await trx
+    .selectFrom('plans')
+    .innerJoin('submissions', 'submissions.plan_id', 'plans.id')
+    .selectAll('plans')
+    .select('submissions.id as submission_id')
+    .where('submissions.id', 'in', submissionIds)
+    .orderBy('plans.id')
+    .forUpdate('plans')
+    .execute();
+  return new Map(rows.map(({ submission_id, ...plan }) => [submission_id, plan]));
 }
 
 export interface InboxItem {
