@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import { compiledOnce } from '../../db/compiled-once.js';
 import type { Executor, Tx } from '../../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../../db/lifecycle-schema.js';
 import type { Database, PlanRow, PlanVersionRow } from '../../db/schema.js';
@@ -62,6 +63,42 @@ export interface SubmissionDelivery {
   version: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined;
 }
 
+const SUBMISSION_COLUMNS = [
+  'submissions.id',
+  'submissions.plan_id',
+  'submissions.version',
+  'submissions.content_hash',
+  'submissions.destination_id',
+  'submissions.status',
+  'submissions.created_at',
+  'submissions.delivered_at',
+  'submissions.acknowledged_at',
+  'submissions.acknowledged_by',
+] as const;
+
+/**
+ * What every submission delivery reads, compiled once and sent prepared (compiled-once.ts): the
+ * submission, the plan version (by the job's plan and version) and the destination as JSON.
+ */
+const submissionDeliveryRead = compiledOnce(
+  (db: Executor, submissionId: string, planId: string, version: number, destinationId: string) =>
+    db
+      .selectFrom('submissions')
+      .leftJoin('plan_versions', (join) =>
+        join.on('plan_versions.plan_id', '=', planId).on('plan_versions.version', '=', version),
+      )
+      .select(SUBMISSION_COLUMNS)
+      .select([
+        'plan_versions.version as stored_version',
+        'plan_versions.document',
+        'plan_versions.content_hash as stored_hash',
+      ])
+      .select(
+        jsonObjectFrom(destinationWithSecretQuery(jobTables<Database>(db), destinationId)).as('destination'),
+      )
+      .where('submissions.id', '=', submissionId),
+);
+
 /**
  * The submission of a delivery job, with the job's destination (secret opened) and the plan
  * version it sends, in one round trip; undefined when the submission no longer exists.
@@ -71,24 +108,13 @@ export async function findSubmissionDelivery(
   job: { submissionId: string; destinationId: string; planId: string; version: number },
   secrets: DestinationSecretCodec,
 ): Promise<SubmissionDelivery | undefined> {
-  const row = await db
-    .selectFrom('submissions')
-    .leftJoin('plan_versions', (join) =>
-      join.on('plan_versions.plan_id', '=', job.planId).on('plan_versions.version', '=', job.version),
-    )
-    .selectAll('submissions')
-    .select([
-      'plan_versions.version as stored_version',
-      'plan_versions.document',
-      'plan_versions.content_hash as stored_hash',
-    ])
-    .select(
-      jsonObjectFrom(destinationWithSecretQuery(jobTables<Database>(db), job.destinationId)).as(
-        'destination',
-      ),
-    )
-    .where('submissions.id', '=', job.submissionId)
-    .executeTakeFirst();
+  const [row] = await submissionDeliveryRead(
+    db,
+    job.submissionId,
+    job.planId,
+    job.version,
+    job.destinationId,
+  );
   if (!row) return undefined;
   const { stored_version, document, stored_hash, destination, ...submission } = row;
   return {
