@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<void> {
       const result = await timed(convertArgs(opts.concurrency), input, output);
       await expectFiles(output, count, result);
       await rm(output, { recursive: true });
-      const floor = await timed([BARE_COPY], input, output, String(opts.concurrency));
+      const floor = await timed([BARE_COPY], input, output);
       await expectFiles(output, count, floor);
       const rate = count / result.seconds;
       console.log(

@@ -500,6 +500,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/need-evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's need evaluations and their deliveries, oldest first, with their summaries */
+        get: operations["listNeedEvaluations"];
+        put?: never;
+        /**
+         * Deliver the kontaktman's evaluation of a changed need to the case officer: queued
+         * @description Routine 003, "Förändrat stödbehov": the kontaktman evaluates a possibly changed need from the plan, and the evaluation is delivered to the LSS-handläggare before the application for a new needs assessment (behovsbedömning). Delivered like a submission: a signed `plan.need_evaluation` webhook to each of the organisation's submission destinations, or, with none, to the pull inbox (GET /v1/inbox/need-evaluations). Its delivery state shows in the plan status (needEvaluations). The summary is personal data: stored encrypted, never logged, not in the status. Refused for an ended plan (409) and for a date after today (422).
+         */
+        post: operations["submitNeedEvaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/need-evaluations/{eid}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The case officer's system confirms it has the need evaluation (webhook or inbox)
+         * @description Idempotent: a second receipt answers the same. An evaluation that failed to be delivered cannot be acknowledged (409). An acknowledged inbox evaluation leaves the inbox.
+         */
+        post: operations["recordNeedEvaluationReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/inbox/need-evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Need evaluations waiting for the caller's organisation, oldest first, until acknowledged
+         * @description For case-officer systems that pull instead of receiving webhooks: each with its summary; confirm one with POST /v1/plans/{planId}/need-evaluations/{id}/receipt.
+         */
+        get: operations["listInboxNeedEvaluations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/destinations": {
         parameters: {
             query?: never;
@@ -744,6 +805,23 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "plan.need_evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Routine 003: the kontaktman's evaluation of a changed need, to the case officer (LSS-handläggare) before a new needs assessment, on the submission destinations */
+        post: operations["receiveNeedEvaluation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -939,12 +1017,12 @@ export interface components {
                 /** Format: uuid */
                 planId: string;
                 version: number;
-                /** @description plan_created, version_created, status_changed (one per lifecycle transition), overdue, review_recorded, cooperation_recorded */
+                /** @description plan_created, version_created, status_changed (one per lifecycle transition), overdue, review_recorded, cooperation_recorded, need_evaluation_recorded, need_evaluation_delivered, need_evaluation_failed, need_evaluation_acknowledged */
                 kind: string;
                 status: string;
                 /** Format: date-time */
                 at: string;
-                /** @description status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; review_recorded, cooperation_recorded: kind, date */
+                /** @description status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; review_recorded, cooperation_recorded: kind, date; need_evaluation_*: id, date, via (webhook, inbox) */
                 detail?: {
                     [key: string]: string;
                 };
@@ -1168,6 +1246,116 @@ export interface components {
                 recordedAt: string;
             }[];
         };
+        NeedEvaluation: {
+            /**
+             * Format: uuid
+             * @description This delivery of the evaluation; name it in the receipt
+             */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            /** @description The plan version the evaluation was made from */
+            version: number;
+            /** Format: date */
+            date: string;
+            /** @description The kontaktman who evaluated */
+            by: {
+                name: string;
+                title: string;
+            };
+            /**
+             * @description webhook: to a submission destination; inbox: for receivers that pull
+             * @enum {string}
+             */
+            via: "webhook" | "inbox";
+            /** @enum {string} */
+            status: "queued" | "delivered" | "failed" | "acknowledged";
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            acknowledgedAt: string | null;
+            /** @description The API client that confirmed receipt */
+            acknowledgedBy: string | null;
+        };
+        NeedEvaluationEvent: {
+            /** @constant */
+            type: "plan.need_evaluation";
+            /**
+             * Format: uuid
+             * @description planbrygga's id of the plan
+             */
+            planId: string;
+            /** @description The plan version the evaluation was made from */
+            version: number;
+            evaluation: {
+                /**
+                 * Format: uuid
+                 * @description The need evaluation; confirm it with POST /v1/plans/{planId}/need-evaluations/{id}/receipt
+                 */
+                id: string;
+                /**
+                 * Format: date
+                 * @description The day the kontaktman evaluated the need
+                 */
+                date: string;
+                /** @description The kontaktman's evaluation of the changed need (personal data) */
+                summary: string;
+                /** @description The kontaktman who evaluated: name and title */
+                by: {
+                    name: string;
+                    title: string;
+                };
+            };
+        };
+        NeedEvaluationInboxPage: {
+            items: components["schemas"]["NeedEvaluationWithSummary"][];
+            nextCursor: string | null;
+        };
+        NeedEvaluationList: {
+            /** Format: uuid */
+            planId: string;
+            needEvaluations: components["schemas"]["NeedEvaluationWithSummary"][];
+        };
+        NeedEvaluationWithSummary: {
+            /**
+             * Format: uuid
+             * @description This delivery of the evaluation; name it in the receipt
+             */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            /** @description The plan version the evaluation was made from */
+            version: number;
+            /** Format: date */
+            date: string;
+            /** @description The kontaktman who evaluated */
+            by: {
+                name: string;
+                title: string;
+            };
+            /**
+             * @description webhook: to a submission destination; inbox: for receivers that pull
+             * @enum {string}
+             */
+            via: "webhook" | "inbox";
+            /** @enum {string} */
+            status: "queued" | "delivered" | "failed" | "acknowledged";
+            /** Format: date-time */
+            createdAt: string;
+            deliveredAt: string | null;
+            acknowledgedAt: string | null;
+            /** @description The API client that confirmed receipt */
+            acknowledgedBy: string | null;
+            /** @description The kontaktman's evaluation; null once pruned with the plan's content */
+            summary: string | null;
+        };
+        NeedEvaluationsRecorded: {
+            /** Format: uuid */
+            planId: string;
+            version: number;
+            /** @description One per submission destination, or one in the inbox */
+            needEvaluations: components["schemas"]["NeedEvaluation"][];
+        };
         NewDestination: {
             /** @enum {string} */
             kind: "submission" | "signoff" | "planner" | "status";
@@ -1347,6 +1535,27 @@ export interface components {
                 acknowledgedAt: string | null;
                 /** @description Who confirmed receipt: the API client, or the case officer signed in to the inbox */
                 acknowledgedBy: string | null;
+            }[];
+            /** @description Routine 003: the kontaktman's evaluations of a changed need (one per delivery) and how far each got; the summary is not shown here (GET /v1/plans/{id}/need-evaluations, plans:read) */
+            needEvaluations: {
+                /** Format: uuid */
+                id: string;
+                version: number;
+                /** @description A Stockholm calendar date, YYYY-MM-DD */
+                date: string;
+                /** @description Left out for a client without plans:read */
+                by?: {
+                    name: string;
+                    title: string;
+                };
+                /** @enum {string} */
+                via: "webhook" | "inbox";
+                /** @enum {string} */
+                status: "queued" | "delivered" | "failed" | "acknowledged";
+                /** Format: date-time */
+                createdAt: string;
+                deliveredAt: string | null;
+                acknowledgedAt: string | null;
             }[];
             /** @enum {string} */
             plannerNotification: "not_required" | "present" | "missing";
@@ -1662,6 +1871,21 @@ export interface components {
                     createdAt: string;
                     deliveredAt: string | null;
                     acknowledgedAt: string | null;
+                }[];
+                /** @description Routine 003's need evaluations: whether each summary is still held (it is plan content) */
+                needEvaluations: {
+                    /** Format: uuid */
+                    id: string;
+                    version: number;
+                    /** Format: date */
+                    date: string;
+                    status: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    deliveredAt: string | null;
+                    acknowledgedAt: string | null;
+                    /** @enum {string} */
+                    summary: "held" | "pruned";
                 }[];
                 accesses: {
                     /** Format: date-time */
@@ -5672,6 +5896,486 @@ export interface operations {
             };
         };
     };
+    listNeedEvaluations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedEvaluationList"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for the caller */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitNeedEvaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The day the kontaktman evaluated the need */
+                    date: string;
+                    /** @description The kontaktman's evaluation of the changed need (utvärdering av förändrat behov) */
+                    summary: string;
+                    /** @description The kontaktman (or other appointed person) who evaluated */
+                    by: {
+                        name: string;
+                        title: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: queued */
+            202: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedEvaluationsRecorded"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for the caller */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource's state does not allow this now; `detail` says why */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this endpoint accepts */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type this endpoint accepts; `detail` names the accepted ones */
+            415: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is well-formed but breaks a rule; `errors` names each field by its path */
+            422: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordNeedEvaluationReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan id (a UUID) */
+                id: string;
+                /** @description The need evaluation id (a UUID) */
+                eid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedEvaluation"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource for the caller */
+            404: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource's state does not allow this now; `detail` says why */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInboxNeedEvaluations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NeedEvaluationInboxPage"];
+                };
+            };
+            /** @description A path segment, query parameter, header or the body cannot be read; `errors` names each */
+            400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid API key or access token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks this route's scope */
+            403: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; wait the seconds of Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; it was logged under the request id in `instance` */
+            500: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (PostgreSQL) is unavailable; the same request may succeed after Retry-After */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDestinations: {
         parameters: {
             query?: never;
@@ -7137,6 +7841,62 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json; charset=utf-8": components["schemas"]["StatusChangedEvent"];
+            };
+        };
+        responses: {
+            /** @description Received (any 2xx): the message is delivered and not sent again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx but 408 and 429: refused for good; the delivery fails at once. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Busy: sent again after the answer’s Retry-After (seconds or an HTTP-date), else by backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 5xx, 408, a timeout or no answer: sent again with backoff, for up to 20 attempts. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveNeedEvaluation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message id, `msg_` and 32 hex digits: the same on every retry, never reused. De-duplicate on it. */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one far from now. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>` of `<webhook-id>.<webhook-timestamp>.<body>` with the destination secret. */
+                "webhook-signature": string;
+                /** @description The event, as the name of this webhook. */
+                "planbrygga-event": string;
+                /** @description planbrygga's id of the plan. */
+                "planbrygga-plan-id": string;
+                /** @description The plan version the message is about. */
+                "planbrygga-plan-version": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NeedEvaluationEvent"];
             };
         };
         responses: {

@@ -30,6 +30,7 @@ import { inboxRoutes } from './http/routes/inbox.routes.js';
 import { lifecycleRoutes } from './http/routes/lifecycle.routes.js';
 import { metricsRoutes } from './http/routes/metrics.routes.js';
 import { nativePlanRoutes } from './http/routes/native-plans.routes.js';
+import { needEvaluationRoutes } from './http/routes/need-evaluations.routes.js';
 import { planDocumentRoutes } from './http/routes/plan-documents.routes.js';
 import { planListRoutes } from './http/routes/plan-list.routes.js';
 import { planPushRoutes } from './http/routes/plan-push.routes.js';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   policyRoutes(app, ctx);
   submissionRoutes(app, ctx);
   inboxRoutes(app, ctx);
+  needEvaluationRoutes(app, ctx);
   adminDestinationRoutes(app, ctx);
   adminDeliveryRoutes(app, { ...ctx, queues: deps.queues });
   const signIn = await registerBrowserPages(app, { config: deps.config.oidc, ctx, redis: deps.redis });

@@ -21,7 +21,15 @@ interface Envelope {
   created: string;
 }
 
+/**
+ * Writes one element (and what is inside it) for the canonical object `scope`, as lines ending
+ * in LF; '' when the element would be empty (optional items are left out, 3.2).
+ */
+type ElementWriter = (scope: unknown, envelope: Envelope) => string;
+
 const INDENT = '  ';
+const HEAD = `<?xml version="1.0" encoding="UTF-8"?>\n<${ROOT_NAME} xmlns="${LIFECARE_NAMESPACE}">\n`;
+const TAIL = `</${ROOT_NAME}>\n`;
 
 export function renderLifecare(plan: Plan, context: RenderContext): RenderOutcome {
   const documentId = context.documentId ?? randomUUID();
@@ -32,113 +40,119 @@ export function renderLifecare(plan: Plan, context: RenderContext): RenderOutcom
     };
   }
   const envelope: Envelope = { documentId, created: stockholmDateTime(context.now) };
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<${ROOT_NAME} xmlns="${LIFECARE_NAMESPACE}">`];
-  renderChildren(lines, PLAN_SPEC, plan, envelope, 1);
-  lines.push(`</${ROOT_NAME}>`, '');
-  return { ok: true, body: Buffer.from(lines.join('\n'), 'utf8') };
+  return { ok: true, body: Buffer.from(HEAD + writePlanContent(plan, envelope) + TAIL, 'utf8') };
 }
 
-// The renderers append lines to one array; an element that turns out empty takes its lines
-// back out (optional items are left out, 3.2), which spares a throwaway array per element.
+// The tree of PLAN_SPEC is turned into writers once: names, indents, paths and code tables are
+// looked up here, so rendering a plan only reads values and joins strings.
 
-/** Appends the lines of one element to `lines`, or none when it would be empty. */
-function renderElement(
-  lines: string[],
-  name: string,
-  spec: ElementSpec,
-  scope: unknown,
-  envelope: Envelope,
-  depth: number,
-): void {
+function compileElement(name: string, spec: ElementSpec, depth: number): ElementWriter {
   const indent = INDENT.repeat(depth);
   switch (spec.kind) {
     case 'leaf': {
-      const value = formatValue(spec.value, valueAt(scope, spec.to), envelope);
-      if (value !== undefined) lines.push(`${indent}<${name}>${escapeText(value)}</${name}>`);
-      break;
+      const format = valueFormatter(spec.value);
+      const read = reader(spec.to);
+      const open = `${indent}<${name}>`;
+      const close = `</${name}>\n`;
+      return (scope, envelope) => {
+        const value = format(read(scope), envelope);
+        return value === undefined ? '' : open + escapeText(value) + close;
+      };
     }
     case 'group':
-      wrap(lines, name, indent, () => renderChildren(lines, spec, scope, envelope, depth + 1));
-      break;
+      return wrap(name, indent, compileChildren(spec, depth + 1));
     case 'list':
-      wrap(lines, name, indent, () => renderItems(lines, spec, scope, envelope, depth + 1));
-      break;
+      return wrap(name, indent, compileItems(spec, depth + 1));
   }
 }
 
-function renderChildren(
-  lines: string[],
-  spec: GroupSpec,
-  scope: unknown,
-  envelope: Envelope,
-  depth: number,
-): void {
-  for (const [name, child] of Object.entries(spec.children))
-    renderElement(lines, name, child, scope, envelope, depth);
+function compileChildren(spec: GroupSpec, depth: number): ElementWriter {
+  const writers = Object.entries(spec.children).map(([name, child]) => compileElement(name, child, depth));
+  return (scope, envelope) => {
+    let out = '';
+    for (const write of writers) out += write(scope, envelope);
+    return out;
+  };
 }
 
-function renderItems(
-  lines: string[],
-  spec: ListSpec,
-  scope: unknown,
-  envelope: Envelope,
-  depth: number,
-): void {
-  const items = valueAt(scope, spec.to);
-  if (!Array.isArray(items)) return;
-  const kinds = Object.entries(spec.items);
-  for (const item of items as unknown[]) {
-    // The element name follows from the item's constant fields (Signering / EjSignerad).
-    const kind = kinds.find(([, { constant = {} }]) =>
-      Object.entries(constant).every(([key, value]) => valueAt(item, [key]) === value),
-    );
-    if (!kind) continue;
-    const [name, { fields }] = kind;
-    renderElement(lines, name, fields, item, envelope, depth);
-  }
+function compileItems(spec: ListSpec, depth: number): ElementWriter {
+  const read = reader(spec.to);
+  // The element name follows from the item's constant fields (Signering / EjSignerad).
+  const kinds = Object.entries(spec.items).map(([name, { fields, constant = {} }]) => ({
+    matches: matcher(constant),
+    write: compileElement(name, fields, depth),
+  }));
+  return (scope, envelope) => {
+    const items = read(scope);
+    if (!Array.isArray(items)) return '';
+    let out = '';
+    for (const item of items as unknown[]) {
+      const kind = kinds.find(({ matches }) => matches(item));
+      if (kind) out += kind.write(item, envelope);
+    }
+    return out;
+  };
 }
 
-/** Start and end tag around what `inner` appends; nothing at all when it appends nothing. */
-function wrap(lines: string[], name: string, indent: string, inner: () => void): void {
-  const start = lines.length;
-  lines.push(`${indent}<${name}>`);
-  inner();
-  if (lines.length === start + 1) lines.length = start;
-  else lines.push(`${indent}</${name}>`);
+function matcher(constant: Readonly<Record<string, unknown>>): (item: unknown) => boolean {
+  const fields = Object.entries(constant).map(([key, value]) => ({ read: reader([key]), value }));
+  return (item) => fields.every(({ read, value }) => read(item) === value);
 }
 
-function formatValue(type: ValueType, value: unknown, envelope: Envelope): string | undefined {
+/** Start and end tag around what `inner` writes; nothing at all when it writes nothing. */
+function wrap(name: string, indent: string, inner: ElementWriter): ElementWriter {
+  const open = `${indent}<${name}>\n`;
+  const close = `${indent}</${name}>\n`;
+  return (scope, envelope) => {
+    const content = inner(scope, envelope);
+    return content === '' ? '' : open + content + close;
+  };
+}
+
+function valueFormatter(type: ValueType): (value: unknown, envelope: Envelope) => string | undefined {
   switch (type.kind) {
-    case 'metadata':
-      return envelope[type.field];
+    case 'metadata': {
+      const field = type.field;
+      return (_, envelope) => envelope[field];
+    }
     case 'text':
     case 'line':
-      return typeof value === 'string' && value !== '' ? value : undefined;
+      return (value) => (typeof value === 'string' && value !== '' ? value : undefined);
     case 'boolean':
       // Absent stays absent: never written as false (9.8).
-      return typeof value === 'boolean' ? String(value) : undefined;
-    case 'code':
-      for (const [native, neutral] of type.table) if (neutral === value) return native;
-      return undefined;
-    case 'identity':
-      return typeof value === 'string' && identityNumberKind(value) === type.accepts
-        ? withDash(value)
-        : undefined;
+      return (value) => (typeof value === 'boolean' ? String(value) : undefined);
+    case 'code': {
+      // Neutral code → Lifecare spelling; the first spelling of a code is the one written.
+      const native = new Map<unknown, string>();
+      for (const [spelling, neutral] of type.table) if (!native.has(neutral)) native.set(neutral, spelling);
+      return (value) => native.get(value);
+    }
+    case 'identity': {
+      const accepts = type.accepts;
+      return (value) =>
+        typeof value === 'string' && identityNumberKind(value) === accepts ? withDash(value) : undefined;
+    }
   }
 }
 
-function valueAt(scope: unknown, path: CanonicalPath): unknown {
-  let current = scope;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+/** Reads the value at `path` below a scope: undefined when any step is missing or not an own property. */
+function reader(path: CanonicalPath): (scope: unknown) => unknown {
+  return (scope) => {
+    let current = scope;
+    for (const key of path) {
+      if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
+      current = (current as Record<string, unknown>)[key];
+    }
+    return current;
+  };
 }
+
+const writePlanContent = compileChildren(PLAN_SPEC, 1);
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const NEEDS_ESCAPE = /[&<>]/;
 
-/** `>` is escaped too, so a text holding `]]>` stays well-formed. One pass over the text. */
+/** `>` is escaped too, so a text holding `]]>` stays well-formed. Most texts need no escaping. */
 function escapeText(value: string): string {
-  return value.replace(/[&<>]/g, (c) => ESCAPES[c]!);
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[&<>]/g, (c) => ESCAPES[c]!) : value;
 }

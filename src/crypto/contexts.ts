@@ -14,6 +14,7 @@ export const encryptionContexts = {
   deviationText: (planId: string) => `deviations.text:${planId}`,
   consentCovers: (planId: string) => `consent_records.covers:${planId}`,
   cooperationNote: (planId: string) => `cooperation_events.note:${planId}`,
+  needEvaluationSummary: (planId: string) => `need_evaluations.summary:${planId}`,
   planEndReason: (planId: string) => `plan_ends.reason:${planId}`,
   legalHoldReason: (planId: string) => `legal_holds.reason:${planId}`,
 };

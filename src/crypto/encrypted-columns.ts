@@ -53,6 +53,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
       ['deviations', 'text', contexts.deviationText],
       ['consent_records', 'covers', contexts.consentCovers],
       ['cooperation_events', 'note', contexts.cooperationNote],
+      ['need_evaluations', 'summary', contexts.needEvaluationSummary],
       ['plan_ends', 'reason', contexts.planEndReason],
       ['legal_holds', 'reason', contexts.legalHoldReason],
     ] as const

@@ -121,6 +121,26 @@ export interface SubmissionsTable {
   acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface NeedEvaluationsTable {
+  id: string;
+  plan_id: string;
+  version: number;
+  date: DateColumn;
+  /** Sealed (personal-fields.ts); null once pruned with the plan's content. */
+  summary: string | null;
+  by_name: string;
+  by_title: string;
+  /** Null: the evaluation waits in the organisation's pull inbox. */
+  destination_id: string | null;
+  status: SubmissionStatus;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  recorded_by: string;
+  pruned_at: Timestamp | null;
+}
+
 /** The tables of the lifecycle (policies, signatures, transitions, deviations, consents, reviews, cooperation, overdue, submissions). */
 export interface LifecycleTables {
   policies: PoliciesTable;
@@ -132,6 +152,9 @@ export interface LifecycleTables {
   cooperation_events: CooperationEventsTable;
   plan_overdue: PlanOverdueTable;
   submissions: SubmissionsTable;
+  need_evaluations: NeedEvaluationsTable;
 }
 
 export type SubmissionRow = Selectable<SubmissionsTable>;
+
+export type NeedEvaluationRow = Selectable<NeedEvaluationsTable>;

@@ -15,6 +15,7 @@ import * as submissionAcknowledgedBy from '../../migrations/1795434100000-submis
 import * as changeNotifications from '../../migrations/1795434200000-change-notifications.js';
 import * as retentionRuns from '../../migrations/1795434300000-retention-runs.js';
 import * as auditExpiry from '../../migrations/1795434310000-audit-expiry.js';
+import * as needEvaluations from '../../migrations/1795434400000-need-evaluations.js';
 
 /**
  * Every migration, by file name (`<epoch-ms>-<name>`); kysely applies them in name order.
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795434200000-change-notifications': changeNotifications,
   '1795434300000-retention-runs': retentionRuns,
   '1795434310000-audit-expiry': auditExpiry,
+  '1795434400000-need-evaluations': needEvaluations,
 };

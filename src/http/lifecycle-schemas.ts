@@ -176,6 +176,24 @@ export const planStatusSchema = z
           .describe('Who confirmed receipt: the API client, or the case officer signed in to the inbox'),
       }),
     ),
+    needEvaluations: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          version: z.number().int(),
+          date,
+          by: reviewer.optional().describe('Left out for a client without plans:read'),
+          via: z.enum(['webhook', 'inbox']),
+          status: z.enum(['queued', 'delivered', 'failed', 'acknowledged']),
+          createdAt: z.iso.datetime(),
+          deliveredAt: z.iso.datetime().nullable(),
+          acknowledgedAt: z.iso.datetime().nullable(),
+        }),
+      )
+      .describe(
+        "Routine 003: the kontaktman's evaluations of a changed need (one per delivery) and how far each got; " +
+          'the summary is not shown here (GET /v1/plans/{id}/need-evaluations, plans:read)',
+      ),
     plannerNotification: z.enum(['not_required', 'present', 'missing']),
     personalDetailsReview: personalDetailsReviewStatusSchema,
     consents: z.array(consentStatusSchema),

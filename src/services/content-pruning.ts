@@ -9,6 +9,7 @@ import {
 } from '../db/repositories/retention.repository.js';
 import type { PruneReason } from '../db/schema.js';
 import { executeWrite } from '../db/writes.js';
+import { pruneNeedEvaluationSummaries } from '../delivery/need-evaluations/need-evaluations.repository.js';
 import type { ServiceContext } from './context.js';
 import { sealPrunedSignatureText } from './personal-fields.js';
 
@@ -21,9 +22,10 @@ export interface PrunedBy {
 /**
  * Prunes the content of versions of plans the caller's transaction has locked, as retention
  * and erasure both leave it: the document and warnings go; the names and refusal reasons of
- * signatures bound to those versions are replaced by an empty sealed text; a plan left with no
- * content loses its deviations, consent changes and the reason given for its end. One audit
- * entry per plan names the versions. Returns the number of versions pruned.
+ * signatures bound to those versions are replaced by an empty sealed text, and the summaries of
+ * need evaluations made from them go; a plan left with no content loses its deviations,
+ * consent changes and the reason given for its end. One audit entry per plan names the
+ * versions. Returns the number of versions pruned.
  */
 export async function pruneContent(
   trx: Tx,
@@ -35,6 +37,7 @@ export async function pruneContent(
   if (versions.length === 0) return 0;
   const at = ctx.clock();
   const pruned = await pruneVersionContent(trx, versions, at, reason);
+  await pruneNeedEvaluationSummaries(trx, versions, at);
   const signatures = await signaturesOf(trx, versions);
   await replaceSignatureTexts(
     trx,

@@ -3,9 +3,9 @@ import type { FieldCipher } from '../crypto/field-cipher.js';
 import type { RecordedSignature } from '../domain/lifecycle/signatures.js';
 
 /**
- * Names, refusal reasons, deviation texts, consent wordings, cooperation notes and the reasons given for ending or
- * holding a plan are personal data: they are stored encrypted (text form), bound to their
- * plan, and opened only on the way out.
+ * Names, refusal reasons, deviation texts, consent wordings, cooperation notes, the summaries
+ * of need evaluations and the reasons given for ending or holding a plan are personal data:
+ * they are stored encrypted (text form), bound to their plan, and opened only on the way out.
  */
 export function sealSignature<S extends RecordedSignature>(cipher: FieldCipher, planId: string, s: S): S {
   return s.signed
@@ -43,6 +43,12 @@ export const sealCooperationNote = (cipher: FieldCipher, planId: string, note: s
 
 export const openCooperationNote = (cipher: FieldCipher, planId: string, note: string): string =>
   cipher.decryptText(note, encryptionContexts.cooperationNote(planId));
+
+export const sealNeedEvaluationSummary = (cipher: FieldCipher, planId: string, summary: string): string =>
+  cipher.encryptText(summary, encryptionContexts.needEvaluationSummary(planId));
+
+export const openNeedEvaluationSummary = (cipher: FieldCipher, planId: string, summary: string): string =>
+  cipher.decryptText(summary, encryptionContexts.needEvaluationSummary(planId));
 
 export const sealPlanEndReason = (cipher: FieldCipher, planId: string, reason: string): string =>
   cipher.encryptText(reason, encryptionContexts.planEndReason(planId));

@@ -1,4 +1,4 @@
-import type { SubmissionRow } from '../db/lifecycle-schema.js';
+import type { NeedEvaluationRow, SubmissionRow } from '../db/lifecycle-schema.js';
 import type { PlanRow, PruneReason } from '../db/schema.js';
 import { type ConsentRecord, type ConsentStatus, mergeConsents } from '../domain/lifecycle/consents.js';
 import type { MissingContentItem } from '../domain/lifecycle/content-items.js';
@@ -30,6 +30,33 @@ export type SignatureView = Signature & {
   current: boolean;
   recordedAt: string;
 };
+
+/** One delivery of a need evaluation as the status shows it: when, by whom, where and how far; no summary. */
+export type NeedEvaluationStatusView = {
+  id: string;
+  version: number;
+  date: string;
+  by: { name: string; title: string };
+  via: 'webhook' | 'inbox';
+  status: NeedEvaluationRow['status'];
+  createdAt: string;
+  deliveredAt: string | null;
+  acknowledgedAt: string | null;
+};
+
+export function needEvaluationStatusView(e: NeedEvaluationRow): NeedEvaluationStatusView {
+  return {
+    id: e.id,
+    version: e.version,
+    date: e.date,
+    by: { name: e.by_name, title: e.by_title },
+    via: e.destination_id === null ? 'inbox' : 'webhook',
+    status: e.status,
+    createdAt: e.created_at.toISOString(),
+    deliveredAt: e.delivered_at?.toISOString() ?? null,
+    acknowledgedAt: e.acknowledged_at?.toISOString() ?? null,
+  };
+}
 
 /** What data protection adds to a plan's status: its end, its holds, and whether its content is held. */
 export interface PlanProtection {
@@ -82,6 +109,8 @@ export interface PlanStatusView extends PlanProtection {
     acknowledgedAt: string | null;
     acknowledgedBy: string | null;
   }[];
+  /** Routine 003: the kontaktman's evaluations of a changed need and their deliveries; never their summaries. */
+  needEvaluations: NeedEvaluationStatusView[];
   plannerNotification: Lifecycle['plannerNotification'];
   /** Routine 000: the kontaktman's review of the personal details for the current occasion. */
   personalDetailsReview: PersonalDetailsReviewStatus;
@@ -101,6 +130,7 @@ export function assemblePlanStatus(
   loaded: LoadedLifecycle,
   consentRecords: readonly ConsentRecord[],
   protection: PlanProtection,
+  needEvaluations: readonly NeedEvaluationRow[],
 ): PlanStatusView {
   const { lifecycle, deadlines, overdue } = loaded.assessment;
   const round = lifecycle.signatures;
@@ -137,6 +167,7 @@ export function assemblePlanStatus(
     },
     submissionDue: lifecycle.submissionDue,
     submissions: loaded.submissions.map(submissionView),
+    needEvaluations: needEvaluations.map(needEvaluationStatusView),
     plannerNotification: lifecycle.plannerNotification,
     personalDetailsReview: loaded.assessment.personalDetailsReview,
     consents: mergeConsents(current.plan.consents, consentRecords),
@@ -152,7 +183,11 @@ export function assemblePlanStatus(
  */
 export function prunedPlanStatus(
   row: PlanRow,
-  records: { resolved: ResolvedPolicy; submissions: readonly SubmissionRow[] },
+  records: {
+    resolved: ResolvedPolicy;
+    submissions: readonly SubmissionRow[];
+    needEvaluations: readonly NeedEvaluationRow[];
+  },
   protection: PlanProtection,
 ): PlanStatusView {
   return {
@@ -171,6 +206,7 @@ export function prunedPlanStatus(
     signing: null,
     submissionDue: false,
     submissions: records.submissions.map(submissionView),
+    needEvaluations: records.needEvaluations.map(needEvaluationStatusView),
     plannerNotification: 'not_required',
     personalDetailsReview: { state: 'not_required', occasionFrom: null, dueBy: null, review: null },
     consents: [],

@@ -4,6 +4,7 @@ import { readLifecycleRecords } from '../db/repositories/lifecycle.repository.js
 import { findPlanEnd } from '../db/repositories/plan-ends.repository.js';
 import { listPlanVersions } from '../db/repositories/plans.repository.js';
 import type { PlanRow } from '../db/schema.js';
+import { listNeedEvaluations } from '../delivery/need-evaluations/need-evaluations.repository.js';
 import type { Caller, ServiceContext } from './context.js';
 import { searchByIdentityNumber } from './plan-query.service.js';
 
@@ -36,6 +37,17 @@ export interface HeldPlan {
     deliveredAt: string | null;
     acknowledgedAt: string | null;
   }[];
+  /** Need evaluations (routine 003), each delivery with whether its summary is still held. */
+  needEvaluations: {
+    id: string;
+    version: number;
+    date: string;
+    status: string;
+    createdAt: string;
+    deliveredAt: string | null;
+    acknowledgedAt: string | null;
+    summary: 'held' | 'pruned';
+  }[];
   /** Who read or wrote the plan and when, newest first, from the audit log. */
   accesses: { at: string; clientId: string | null; action: string; outcome: string }[];
   accessesTruncated: boolean;
@@ -45,7 +57,7 @@ export interface HeldPlan {
  * What the hub holds about one person (registerutdrag, GDPR art. 15): every plan of the
  * caller's organisation found through the blind index (whichever source system pushed it),
  * each version with whether its content is held or when and why it was pruned, submissions
- * and receipts, legal holds, and the accesses the audit log recorded. Metadata only: the
+ * and receipts, need evaluations, legal holds, and the accesses the audit log recorded. Metadata only: the
  * content itself is what `GET /v1/plans/{id}` answers while it is held.
  */
 export async function subjectAccess(
@@ -60,7 +72,7 @@ export async function subjectAccess(
 }
 
 async function heldPlan(ctx: ServiceContext, row: PlanRow): Promise<HeldPlan> {
-  const [versions, records, holds, end, accesses] = await Promise.all([
+  const [versions, records, holds, end, accesses, needEvaluations] = await Promise.all([
     listPlanVersions(ctx.db, row.id),
     readLifecycleRecords(ctx.db, row, row.unit_id),
     listLegalHolds(ctx.db, row.id),
@@ -70,6 +82,7 @@ async function heldPlan(ctx: ServiceContext, row: PlanRow): Promise<HeldPlan> {
       planIds: [row.id],
       limit: ACCESSES_PER_PLAN + 1,
     }),
+    listNeedEvaluations(ctx.db, row.id),
   ]);
   return {
     id: row.id,
@@ -96,6 +109,16 @@ async function heldPlan(ctx: ServiceContext, row: PlanRow): Promise<HeldPlan> {
       createdAt: s.created_at.toISOString(),
       deliveredAt: s.delivered_at?.toISOString() ?? null,
       acknowledgedAt: s.acknowledged_at?.toISOString() ?? null,
+    })),
+    needEvaluations: needEvaluations.map((e) => ({
+      id: e.id,
+      version: e.version,
+      date: e.date,
+      status: e.status,
+      createdAt: e.created_at.toISOString(),
+      deliveredAt: e.delivered_at?.toISOString() ?? null,
+      acknowledgedAt: e.acknowledged_at?.toISOString() ?? null,
+      summary: e.summary === null ? 'pruned' : 'held',
     })),
     accesses: accesses.slice(0, ACCESSES_PER_PLAN).map((entry) => ({
       at: entry.at.toISOString(),

@@ -28,7 +28,8 @@ export const CONVERT_USAGE = `usage: planbrygga convert --from SYSTEM --to SYSTE
   --report FILE    write one JSON line per document (all problems, all warnings) to FILE
   --null, -0       IN and OUT hold many documents, each ended by a NUL byte; a refused
                    document gives an empty one, so outputs line up with inputs
-  --concurrency N  documents in flight for a folder (default 8)
+  --concurrency N  a folder's documents handed to worker threads at a time (default 8; at
+                   least two batches of 32 per worker)
   --workers N      worker threads converting a folder's files (default: one per core, up to 4;
                    0 converts in the main thread)
 exit status: 0 every document converted, 1 any refused or failed, 2 a usage error`;

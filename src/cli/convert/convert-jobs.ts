@@ -15,7 +15,7 @@ import {
   readDocumentStream,
 } from './read-input.js';
 import { walkFiles } from './walk.js';
-import { createWorkerPool } from './worker-pool.js';
+import { BATCH_SIZE, createWorkerPool } from './worker-pool.js';
 import { writeWhole } from './write-output.js';
 
 /** A batch ready for `runBatch`: what to walk, how to name an item, and the work per item. */
@@ -114,14 +114,19 @@ export function folderOfDocuments(
   accept: (name: string) => boolean,
   options: { concurrency: number; workers: number },
 ): ConvertPlan<string> {
-  const pool = options.workers > 0 ? createWorkerPool(options.workers, job) : undefined;
-  const convert = pool ? pool.convert : folderFileConverter(job);
+  const items = walkFiles(job.inRoot, accept);
+  const name = (relative: string) => relative;
+  if (options.workers === 0) {
+    const convert = folderFileConverter(job);
+    return { items, name, concurrency: 1, job: async (relative) => convert(relative, io.now()) };
+  }
+  const pool = createWorkerPool(options.workers, job);
   return {
-    items: walkFiles(job.inRoot, accept),
-    name: (relative) => relative,
-    // Enough files in hand to keep every worker busy while others wait on the disk.
-    concurrency: Math.max(options.concurrency, options.workers * 4),
-    job: (relative) => convert(relative, io.now()),
-    close: pool?.close,
+    items,
+    name,
+    // Two full batches per worker in hand: one being converted, the next waiting in its queue.
+    concurrency: Math.max(options.concurrency, options.workers * BATCH_SIZE * 2),
+    job: (relative) => pool.convert(relative, io.now()),
+    close: pool.close,
   };
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../usage-error.js';
 
 const DEFAULT_WORKERS = availableParallelism() > 1 ? Math.min(availableParallelism(), 4) : 0;
 
-/** `--concurrency N`: documents in flight; a few keep the CPU busy while others wait on the disk. */
+/** `--concurrency N`: documents in flight, for the worker threads (and stdin/file conversions). */
 export function concurrencyOption(value: string | undefined): number {
   const concurrency = Number(value ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)

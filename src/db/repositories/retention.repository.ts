@@ -63,9 +63,9 @@ export async function heldVersionFacts(db: Executor, planIds: readonly string[])
       e.ended_on::text as ended_on,
       ${stockholmDay('n.created_at')} as superseded_on,
       ${stockholmDay('f.finished_at')} as delivery_finished_on,
-      coalesce(d.queued, false) or coalesce(s.queued, false) as delivery_queued,
-      coalesce(d.failed, false) or coalesce(s.failed, false) as delivery_failed,
-      coalesce(s.inbox_waiting, false) as inbox_unacknowledged,
+      coalesce(d.queued, false) or coalesce(s.queued, false) or coalesce(ne.queued, false) as delivery_queued,
+      coalesce(d.failed, false) or coalesce(s.failed, false) or coalesce(ne.failed, false) as delivery_failed,
+      coalesce(s.inbox_waiting, false) or coalesce(ne.inbox_waiting, false) as inbox_unacknowledged,
       exists (select 1 from legal_holds h where h.plan_id = v.plan_id) as on_legal_hold,
       (pu.policy ->> 'contentRetentionDays')::int as unit_retention_days,
       (po.policy ->> 'contentRetentionDays')::int as organisation_retention_days
@@ -84,7 +84,13 @@ export async function heldVersionFacts(db: Executor, planIds: readonly string[])
         max(greatest(delivered_at, acknowledged_at)) as finished_at
       from submissions where plan_id = v.plan_id and version = v.version
     ) s on true
-    cross join lateral (select greatest(d.finished_at, s.finished_at) as finished_at) f
+    left join lateral (
+      select bool_or(status = 'queued') as queued, bool_or(status = 'failed') as failed,
+        bool_or(destination_id is null and status = 'delivered') as inbox_waiting,
+        max(greatest(delivered_at, acknowledged_at)) as finished_at
+      from need_evaluations where plan_id = v.plan_id and version = v.version
+    ) ne on true
+    cross join lateral (select greatest(d.finished_at, s.finished_at, ne.finished_at) as finished_at) f
     left join policies pu on pu.organisation = p.organisation and pu.unit_id = p.unit_id
     left join policies po on po.organisation = p.organisation and po.unit_id is null
     where v.plan_id = any(${planIds}::uuid[]) and v.pruned_at is null

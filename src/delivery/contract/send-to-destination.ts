@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { retryWhileUnavailable } from '../../db/availability.js';
+import { isDatabaseUnavailable, retryWhileUnavailable } from '../../db/availability.js';
 import {
   type DeliveryAttempt,
   recordDeliveryAttempt,
@@ -153,4 +153,14 @@ export function usableDestination(destination: DestinationWithSecret | undefined
  */
 export function webhookIdOf(jobId: string): string {
   return jobId.startsWith('msg_') ? jobId : `msg_${jobId}`;
+}
+
+/**
+ * Whether a job that threw has spent its last attempt: a job that records its own outcome
+ * (a submission, a need evaluation) records `failed` then. A job that failed because
+ * PostgreSQL is away runs again without spending its attempt (workers.ts).
+ */
+export function isFinalAttempt(error: unknown, context: JobContext): boolean {
+  if (isDatabaseUnavailable(error)) return false;
+  return error instanceof UnrecoverableError || context.attemptsMade + 1 >= context.maxAttempts;
 }

@@ -54,3 +54,23 @@ export const StatusChangedEvent = z
     changeSeq: z.string().describe('The change-feed position of the change, to order write-backs'),
   })
   .meta({ id: 'StatusChangedEvent' });
+
+export const NeedEvaluationEvent = z
+  .strictObject({
+    type: z.literal('plan.need_evaluation'),
+    planId,
+    version: version.describe('The plan version the evaluation was made from'),
+    evaluation: z.strictObject({
+      id: z
+        .uuid()
+        .describe(
+          'The need evaluation; confirm it with POST /v1/plans/{planId}/need-evaluations/{id}/receipt',
+        ),
+      date: z.iso.date().describe('The day the kontaktman evaluated the need'),
+      summary: z.string().describe("The kontaktman's evaluation of the changed need (personal data)"),
+      by: z
+        .strictObject({ name: z.string(), title: z.string() })
+        .describe('The kontaktman who evaluated: name and title'),
+    }),
+  })
+  .meta({ id: 'NeedEvaluationEvent' });

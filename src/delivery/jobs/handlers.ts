@@ -1,5 +1,6 @@
 import type { JobHandlers } from '../queues/catalogue.js';
 import { type HandlerDependencies, jobTools } from './job-dependencies.js';
+import { needEvaluationDeliverJob } from './need-evaluation-deliver.job.js';
 import { overdueScanJob } from './overdue-scan.job.js';
 import { plannerNotifyJob } from './planner-notify.job.js';
 import { retentionRunJob } from './retention-run.job.js';
@@ -16,6 +17,7 @@ export function createJobHandlers(deps: HandlerDependencies): JobHandlers {
   const tools = jobTools(deps);
   return {
     'submission.deliver': submissionDeliverJob(tools),
+    'need_evaluation.deliver': needEvaluationDeliverJob(tools),
     'signoff.request': signOffJob(tools, 'signoff.request'),
     'signoff.remind': signOffJob(tools, 'signoff.remind'),
     'planner.notify': plannerNotifyJob(tools),

@@ -1,9 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
-import { isDatabaseUnavailable } from '../../db/availability.js';
 import type { CurrentVersion } from '../../services/lifecycle.service.js';
 import { throwUnlessDelivered } from '../contract/http-delivery.js';
 import { renderForSystem } from '../contract/outbound-body.js';
 import {
+  isFinalAttempt,
   postMessage,
   recordThroughOutage,
   usableDestination,
@@ -86,10 +86,4 @@ export function submissionDeliverJob({ ctx, secrets, send, recordOutcome }: JobT
     throwUnlessDelivered(outcome);
     context.logger.info({ submissionId: data.submissionId }, 'submission delivered');
   };
-}
-
-/** A job that failed because PostgreSQL is away runs again without spending its attempt (workers.ts). */
-function isFinalAttempt(error: unknown, context: JobContext): boolean {
-  if (isDatabaseUnavailable(error)) return false;
-  return error instanceof UnrecoverableError || context.attemptsMade + 1 >= context.maxAttempts;
 }

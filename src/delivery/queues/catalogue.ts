@@ -32,6 +32,12 @@ export const JOBS = {
     event: 'plan.submitted',
     payload: z.strictObject({ submissionId: id, planId: id, version, destinationId: id, requestId }),
   },
+  // routine 003: the kontaktman's evaluation of a changed need, to the case officer's system
+  'need_evaluation.deliver': {
+    queue: 'submissions',
+    event: 'plan.need_evaluation',
+    payload: z.strictObject({ needEvaluationId: id, planId: id, version, destinationId: id, requestId }),
+  },
   'signoff.request': {
     queue: 'signoffs',
     event: 'plan.signoff_requested',

@@ -31,11 +31,11 @@ export interface VersionFacts {
   supersededOn: CalendarDate | null;
   /** The Stockholm date the last delivery of this version finished; null when it had none. */
   lastDeliveryFinishedOn: CalendarDate | null;
-  /** A delivery of this version is queued or retrying (a submission included). */
+  /** A delivery of this version is queued or retrying (a submission or a need evaluation included). */
   deliveryQueued: boolean;
   /** A delivery of this version failed and waits for an admin. */
   deliveryFailed: boolean;
-  /** A submission of this version waits in the pull inbox, not yet acknowledged. */
+  /** A submission or a need evaluation of this version waits in the pull inbox, not yet acknowledged. */
   inboxUnacknowledged: boolean;
   onLegalHold: boolean;
   retentionDays: number;

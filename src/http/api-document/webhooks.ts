@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import {
+  NeedEvaluationEvent,
   PlannerNotificationEvent,
   SignOffRequestEvent,
   StatusChangedEvent,
@@ -84,6 +85,14 @@ const JSON_EVENTS: JsonEvent[] = [
     operationId: 'receiveStatusChange',
     summary: 'A plan was updated, established or communicated: written back to the source system',
     schema: StatusChangedEvent,
+  },
+  {
+    event: 'plan.need_evaluation',
+    operationId: 'receiveNeedEvaluation',
+    summary:
+      "Routine 003: the kontaktman's evaluation of a changed need, to the case officer (LSS-handläggare) " +
+      'before a new needs assessment, on the submission destinations',
+    schema: NeedEvaluationEvent,
   },
 ];
 

@@ -36,6 +36,13 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'POST /v1/plans/:id/submissions/:sid/receipt': 'inbox:read',
   'GET /v1/inbox': 'inbox:read',
   'POST /v1/inbox/:id/ack': 'inbox:read',
+  // routine 003: the kontaktman's evaluation of a changed need goes where submissions go, so it
+  // is sent with the right to submit; reading it back (with its summary) is plan content.
+  'POST /v1/plans/:id/need-evaluations': 'submissions:write',
+  'GET /v1/plans/:id/need-evaluations': 'plans:read',
+  // The case officer's system receives and confirms it, as it does submissions.
+  'POST /v1/plans/:id/need-evaluations/:eid/receipt': 'inbox:read',
+  'GET /v1/inbox/need-evaluations': 'inbox:read',
   'GET /v1/admin/deliveries': 'viewer',
   'POST /v1/admin/deliveries/:id/retry': 'admin',
   'POST /v1/admin/deliveries/retry': 'admin',

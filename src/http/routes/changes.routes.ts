@@ -20,7 +20,8 @@ const changePageSchema = z
           .string()
           .describe(
             'plan_created, version_created, status_changed (one per lifecycle transition), overdue, ' +
-              'review_recorded, cooperation_recorded',
+              'review_recorded, cooperation_recorded, need_evaluation_recorded, need_evaluation_delivered, ' +
+              'need_evaluation_failed, need_evaluation_acknowledged',
           ),
         status: z.string(),
         at: z.iso.datetime(),
@@ -29,7 +30,7 @@ const changePageSchema = z
           .optional()
           .describe(
             'status_changed: from, to; overdue: change (became, cleared), reason, dueOn, since; ' +
-              'review_recorded, cooperation_recorded: kind, date',
+              'review_recorded, cooperation_recorded: kind, date; need_evaluation_*: id, date, via (webhook, inbox)',
           ),
       }),
     ),

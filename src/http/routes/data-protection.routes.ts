@@ -64,6 +64,22 @@ const subjectAccessResult = z
             acknowledgedAt: z.iso.datetime().nullable(),
           }),
         ),
+        needEvaluations: z
+          .array(
+            z.object({
+              id: z.uuid(),
+              version: z.number().int(),
+              date: z.iso.date(),
+              status: z.string(),
+              createdAt: z.iso.datetime(),
+              deliveredAt: z.iso.datetime().nullable(),
+              acknowledgedAt: z.iso.datetime().nullable(),
+              summary: z.enum(['held', 'pruned']),
+            }),
+          )
+          .describe(
+            "Routine 003's need evaluations: whether each summary is still held (it is plan content)",
+          ),
         accesses: z.array(
           z.object({
             at: z.iso.datetime(),

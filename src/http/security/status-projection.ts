@@ -1,9 +1,13 @@
-import type { PlanStatusView, SignatureView } from '../../services/plan-status.js';
+import type { NeedEvaluationStatusView, PlanStatusView, SignatureView } from '../../services/plan-status.js';
 
 type WithoutText<T> = T extends unknown ? Omit<T, 'name' | 'reason'> : never;
 
-export type StatusWithoutPlanText = Omit<PlanStatusView, 'signatures' | 'personalDetailsReview'> & {
+export type StatusWithoutPlanText = Omit<
+  PlanStatusView,
+  'signatures' | 'personalDetailsReview' | 'needEvaluations'
+> & {
   signatures: WithoutText<SignatureView>[];
+  needEvaluations: Omit<NeedEvaluationStatusView, 'by'>[];
   personalDetailsReview: Omit<PlanStatusView['personalDetailsReview'], 'review'> & {
     review: Omit<NonNullable<PlanStatusView['personalDetailsReview']['review']>, 'by'> | null;
   };
@@ -13,11 +17,12 @@ export type StatusWithoutPlanText = Omit<PlanStatusView, 'signatures' | 'persona
  * The status as a client without `plans:read` sees it (a poller holding `status:read`): who
  * signed in which role and when, but not the names of those who signed nor the reasons
  * given for a refusal, which are plan content (the person's own name among them). A role met
- * by guardians says so without naming them; a review says when, not by whom.
+ * by guardians says so without naming them; a review and a need evaluation say when, not by whom.
  */
 export function statusWithoutPlanText(status: PlanStatusView): StatusWithoutPlanText {
   return {
     ...status,
+    needEvaluations: status.needEvaluations.map(({ by: _by, ...rest }) => rest),
     personalDetailsReview: {
       ...status.personalDetailsReview,
       review: status.personalDetailsReview.review && {

@@ -115,6 +115,7 @@ export function startDelivering(deps: AppDependencies): {
         body: JSON.stringify({ submissionId: data.submissionId }),
         contentType: 'application/json',
       }),
+    'need_evaluation.deliver': nothing,
     'signoff.request': nothing,
     'signoff.remind': nothing,
     'planner.notify': nothing,

@@ -100,6 +100,30 @@ describe('retention rules', () => {
     expect(await heldVersions(t, id)).toEqual({ 1: true, 2: true });
   });
 
+  it('a need evaluation (routine 003) waiting in the inbox keeps its version; once confirmed, its summary goes with the version', async () => {
+    const plan = org.plan('RET-NEED');
+    const { id } = await org.push(plan);
+    const recorded = await org.ok('POST', `/v1/plans/${id}/need-evaluations`, {
+      date: '2025-01-20',
+      summary: 'Behöver stöd även nattetid.',
+      by: { name: 'Karin Öberg', title: 'Kontaktman' },
+    });
+    const evaluation = recorded.needEvaluations[0];
+    expect(evaluation).toMatchObject({ version: 1, via: 'inbox' });
+    await org.push({ ...plan, approach: 'Tala lugnt, ge tid och upprepa vid behov.' });
+    const waiting = await t.retention({ today: '2026-01-01' });
+    expect(waiting.kept.inbox_unacknowledged).toBeGreaterThanOrEqual(1);
+    expect(await heldVersions(t, id)).toEqual({ 1: true, 2: true });
+
+    await org.ok('POST', `/v1/plans/${id}/need-evaluations/${evaluation.id}/receipt`);
+    await t.retention({ today: '2026-01-01' });
+    expect(await heldVersions(t, id)).toEqual({ 1: false, 2: true });
+    const listed = await org.ok('GET', `/v1/plans/${id}/need-evaluations`);
+    expect(listed.needEvaluations).toEqual([
+      expect.objectContaining({ id: evaluation.id, status: 'acknowledged', summary: null }),
+    ]);
+  });
+
   it('legal_hold: nothing of a held plan goes, until the hold is released', async () => {
     const id = await twoVersions('RET-HOLD');
     const hold = await org.request('POST', `/v1/plans/${id}/holds`, { reason: 'Ärende hos IVO' });

@@ -248,11 +248,23 @@ describe('the dispatch flow of one plan', () => {
       'delivered',
     );
     const [delivered] = hitsAt('/flow/submission');
+    // Routine 003: the kontaktman's evaluation of a changed need goes to the same destination.
+    const evaluated = await o.call('POST', `/v1/plans/${id}/need-evaluations`, {
+      date: '2025-02-03',
+      summary: 'Behovet av stöd på kvällen har ökat.',
+      by: { name: 'Karin Öberg', title: 'Kontaktman' },
+    });
+    expect(evaluated.status, evaluated.raw).toBe(202);
+    await waitFor(
+      async () => hitsAt('/flow/submission').length === 2,
+      15_000,
+      'the need evaluation delivered',
+    );
     // Every message is what the API document's webhooks say: headers, media type, JSON body.
     const conformance = new ApiConformance((await t.app.inject({ url: '/openapi.json' })).json());
     const messages = ['signoff', 'planner', 'status', 'submission'].flatMap((to) => hitsAt(`/flow/${to}`));
     // Every event but the reminder, which has a test of its own.
-    expect(new Set(messages.map((hit) => hit.headers['planbrygga-event'])).size).toBe(4);
+    expect(new Set(messages.map((hit) => hit.headers['planbrygga-event'])).size).toBe(5);
     for (const hit of messages) expect(conformance.checkMessage(hit.headers, hit.body)).toEqual([]);
     expect(delivered?.headers['content-type']).toContain('xml');
     expect(delivered?.headers).toMatchObject({

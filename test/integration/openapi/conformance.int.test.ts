@@ -196,6 +196,28 @@ describe('every answer is the one the API document describes', () => {
     await ok('POST', `/v1/inbox/${submission}/ack`, { authorization: receiverKey });
     await ok('POST', `/v1/plans/${id}/submissions/${submission}/receipt`);
 
+    const evaluated = await ok('POST', `/v1/plans/${id}/need-evaluations`, {
+      payload: {
+        date: '2025-01-20',
+        summary: 'Behovet av stöd på kvällen har ökat.\nFöreslår ny behovsbedömning.',
+        by: { name: 'Karin Öberg', title: 'Kontaktman' },
+      },
+    });
+    const evaluation = evaluated.json().needEvaluations[0].id as string;
+    await call('POST', `/v1/plans/${id}/need-evaluations`, { payload: { date: '2025-01-20', summary: '' } });
+    await call('POST', `/v1/plans/${randomUUID()}/need-evaluations`, {
+      payload: { date: '2025-01-20', summary: 'x', by: { name: 'K', title: 'K' } },
+    });
+    await ok('GET', `/v1/plans/${id}/need-evaluations`);
+    await ok('GET', '/v1/inbox/need-evaluations?limit=10', { authorization: receiverKey });
+    await call('GET', '/v1/inbox/need-evaluations?limit=0', { authorization: receiverKey });
+    await ok('POST', `/v1/plans/${id}/need-evaluations/${evaluation}/receipt`, {
+      authorization: receiverKey,
+    });
+    await call('POST', `/v1/plans/${id}/need-evaluations/${randomUUID()}/receipt`, {
+      authorization: receiverKey,
+    });
+
     const refused = (
       await ok('POST', '/v1/plans', {
         payload: validPlan({ municipalityCode: admin.organisation, sourcePlanId: 'CONFORM-4' }),

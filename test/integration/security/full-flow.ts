@@ -199,6 +199,16 @@ export async function runFullFlow(app: FastifyInstance, authorization: string, o
       url: `/v1/plans/${first}/submissions`,
       headers: { 'idempotency-key': 'submit' },
     });
+    // Routine 003: a changed need, whose summary names the person, to the case officer.
+    await call({
+      method: 'POST',
+      url: `/v1/plans/${first}/need-evaluations`,
+      payload: {
+        date: '2025-03-20',
+        summary: 'Astrid Lindqvist behöver stöd även nattetid.',
+        by: { name: 'Karin Öberg', title: 'Kontaktman' },
+      },
+    });
   }
   return { exchanges, ids };
 }

@@ -107,6 +107,7 @@ describe('after a full flow, nothing personal in clear', () => {
       'signatures.reason',
       'deviations.text',
       'consent_records.covers',
+      'need_evaluations.summary',
       'destinations.secret_sealed',
     ]) {
       expect(filled, column).toContain(column);

@@ -54,10 +54,10 @@ describe('planbrygga convert (the binary)', () => {
     expect(usage.stderr.toString()).toBe('--to must be one of procapita, lifecare, pulsen-combine, fhir\n');
   });
 
-  it('converts a folder in worker threads, with a summary free of escape codes and exit 1 for a refusal', async () => {
+  it('converts a folder in worker threads (batches of 32, the last one short), with a summary free of escape codes and exit 1 for a refusal', async () => {
     const input = join(dir, 'in');
     await mkdir(join(input, 'sub'), { recursive: true });
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 70; i++) {
       const name = i % 2 ? 'hemtjanst-astrid' : 'lss-gruppbostad-elias';
       await writeFile(
         join(input, 'sub', `${i}.lifecare.xml`),
@@ -77,13 +77,13 @@ describe('planbrygga convert (the binary)', () => {
       join(dir, 'out'),
     ]);
     const stderr = run.stderr.toString();
-    expect(stderr).toContain('converted 20 of 21 documents');
+    expect(stderr).toContain('converted 70 of 71 documents');
     expect(stderr).toMatch(/broken\.lifecare\.xml: 400 /);
     expect(stderr).not.toContain('\r');
     expect(stderr).not.toContain('\u001b');
     expect(run.status).toBe(1);
     expect((await readdir(join(dir, 'out/sub'))).sort()).toEqual(
-      Array.from({ length: 20 }, (_, i) => `${i}.procapita.xml`).sort(),
+      Array.from({ length: 70 }, (_, i) => `${i}.procapita.xml`).sort(),
     );
   });
 });

@@ -63,6 +63,7 @@ describe('the job catalogue', () => {
     const seen: string[] = [];
     const handlers: JobHandlers = {
       'submission.deliver': async () => void seen.push('submission'),
+      'need_evaluation.deliver': async () => void seen.push('need evaluation'),
       'signoff.request': async () => void seen.push('signoff'),
       'signoff.remind': async () => void seen.push('remind'),
       'planner.notify': async (data, ctx) => void seen.push(`planner ${data.version} ${ctx.jobId}`),

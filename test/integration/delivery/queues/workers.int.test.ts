@@ -96,6 +96,7 @@ const deliverHandlers: JobHandlers = {
         contentType: 'application/json',
       },
     ),
+  'need_evaluation.deliver': async () => undefined,
   'signoff.request': async () => undefined,
   'signoff.remind': async () => undefined,
   'planner.notify': async () => undefined,
