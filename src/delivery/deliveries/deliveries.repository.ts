@@ -87,6 +87,16 @@ export async function recordSentAttempts(db: JobsExecutor, sent: readonly SentAt
     .execute();
 }
 
+/** One job's attempt recorded after it was sent (recordSentAttempts). */
+export function recordSentAttempt(
+  db: JobsExecutor,
+  start: DeliveryStart,
+  attempt: DeliveryAttempt,
+  at: Date,
+): Promise<void> {
+  return recordSentAttempts(db, [{ start, attempt, at }]);
+}
+
 export async function recordDeliveryAttempt(
   db: JobsExecutor,
   jobId: string,

@@ -9,7 +9,7 @@ import {
   usableDestination,
   webhookIdOf,
 } from '../contract/send-to-destination.js';
-import { type DeliveryStart, recordSentAttempts } from '../deliveries/deliveries.repository.js';
+import { type DeliveryStart, recordSentAttempt } from '../deliveries/deliveries.repository.js';
 import type { JobContext, JobPayload } from '../queues/catalogue.js';
 import { findSubmissionDelivery } from '../submissions/submissions.repository.js';
 import { recordSubmissionOutcome } from '../submissions/submissions.service.js';
@@ -74,7 +74,7 @@ export function submissionDeliverJob({ ctx, secrets, send, recordOutcome }: JobT
     const at = ctx.clock();
     await recordThroughOutage(context, () =>
       attempt.status === 'pending'
-        ? recordSentAttempts(send.db, [{ start, attempt, at }])
+        ? recordSentAttempt(send.db, start, attempt, at)
         : recordOutcome({
             submissionId: data.submissionId,
             outcome: attempt.status,
