@@ -59,7 +59,17 @@ function maskRequest(req: LoggedRequest): Record<string, unknown> {
   return { method: req.method, url: maskIdentityNumbers(req.url), host: req.host, remoteAddress: req.ip };
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Standard output, written asynchronously: lines logged while a write is under way go out
+ * together in the next one, so a busy API makes one write for many access-log lines instead
+ * of one each. Pino writes what is left when the process exits, crashes included; only a
+ * machine that stops at once can lose the last lines.
+ */
+function standardOutput(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
+}
+
+export function createLogger(level: string, destination: DestinationStream = standardOutput()): Logger {
   return pino(
     {
       level,

@@ -10,6 +10,7 @@ import {
   type VersionSummaryRow,
 } from '../db/repositories/plans.repository.js';
 import { readStatusRecords } from '../db/repositories/status-records.repository.js';
+import { findPlanWithStatusRevision } from '../db/repositories/status-revision.repository.js';
 import type { PlanRow, PlanVersionRow } from '../db/schema.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
@@ -82,11 +83,17 @@ export async function getPlanVersions(
   return { id: row.id, versions: await listPlanVersions(ctx.db, row.id) };
 }
 
+/** A plan's status, and the revision of what it was computed from (see getPlanStatusRevision). */
+export interface PlanStatusRead {
+  status: PlanStatusView;
+  revision: string;
+}
+
 export async function getPlanStatus(
   ctx: ServiceContext,
   caller: Caller,
   id: string,
-): Promise<PlanStatusView> {
+): Promise<PlanStatusRead> {
   if (!UUID.test(id)) throw notFound('The plan');
   // One snapshot: the row, its version, signatures, submissions and records as of one moment.
   return ctx.db
@@ -94,8 +101,10 @@ export async function getPlanStatus(
     .setIsolationLevel('repeatable read')
     .setAccessMode('read only')
     .execute(async (trx) => {
-      const row = await findPlan(trx, caller.organisation, id);
+      const row = await findPlanWithStatusRevision(trx, caller.organisation, id);
       if (!row) throw notFound('The plan');
+      const today = stockholmDate(ctx.clock());
+      const revision = `${row.status_revision};${today}`;
       const stored = await findPlanVersion(trx, row.id, row.current_version);
       if (!stored) throw new Error('the current version of a plan is missing');
       const { holds, needEvaluations } = await readStatusRecords(trx, row.id);
@@ -103,17 +112,43 @@ export async function getPlanStatus(
       if (stored.document === null) {
         const records = await readLifecycleRecords(trx, row, row.unit_id);
         const resolved = resolvePolicy({ ...records.policies, law: row.law as Law });
-        return prunedPlanStatus(
-          row,
-          { resolved, submissions: records.submissions, needEvaluations },
-          protection,
-        );
+        return {
+          status: prunedPlanStatus(
+            row,
+            { resolved, submissions: records.submissions, needEvaluations },
+            protection,
+          ),
+          revision,
+        };
       }
       const current = decodeVersion(ctx, row.id, stored);
-      const loaded = await loadLifecycle(trx, ctx, row, current, stockholmDate(ctx.clock()));
+      const loaded = await loadLifecycle(trx, ctx, row, current, today);
       const consents = await readConsentRecords(trx, ctx, row.id);
-      return assemblePlanStatus(row, current, loaded, consents, protection, needEvaluations);
+      return {
+        status: assemblePlanStatus(row, current, loaded, consents, protection, needEvaluations),
+        revision,
+      };
     });
+}
+
+/**
+ * What a plan's status is computed from, as one text, in one statement: the revision of its
+ * stored inputs and the calendar day its deadlines are counted on. The same text means the same
+ * status from the same code; a different one may or may not.
+ */
+export async function getPlanStatusRevision(
+  ctx: ServiceContext,
+  caller: Caller,
+  id: string,
+): Promise<{ id: string; version: number; revision: string }> {
+  if (!UUID.test(id)) throw notFound('The plan');
+  const row = await findPlanWithStatusRevision(ctx.db, caller.organisation, id);
+  if (!row) throw notFound('The plan');
+  return {
+    id: row.id,
+    version: row.current_version,
+    revision: `${row.status_revision};${stockholmDate(ctx.clock())}`,
+  };
 }
 
 /** The plan's end, holds and whether its current version's content is held. */

@@ -2,11 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
-import { getPlanStatus, getPlanVersion, getPlanVersions } from '../../services/plan-query.service.js';
+import {
+  getPlanStatus,
+  getPlanStatusRevision,
+  getPlanVersion,
+  getPlanVersions,
+} from '../../services/plan-query.service.js';
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { grants } from '../auth/route-scopes.js';
 import { contentETag, ifNoneMatchHits, notModified, versionETag } from '../etag.js';
+import { ETagCache } from '../etag-cache.js';
 import { planStatusSchema } from '../lifecycle-schemas.js';
 import { problemResponses } from '../problem.js';
 import { cacheHeaders, canonicalPlanBody, notModifiedSchema, planIdParams } from '../schemas.js';
@@ -28,6 +34,7 @@ const versionsSchema = z
 
 export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const statusETags = new ETagCache();
 
   r.get('/v1/plans/:id', {
     schema: {
@@ -84,12 +91,26 @@ export function planReadRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     },
     handler: async (request, reply) => {
       const caller = callerOf(request);
-      const full = await getPlanStatus(ctx, caller, request.params.id);
-      const status = grants(caller.scopes, 'plans:read') ? full : statusWithoutPlanText(full);
+      const projection = grants(caller.scopes, 'plans:read') ? 'full' : 'without-plan-text';
+      const ifNoneMatch = request.headers['if-none-match'];
+      if (ifNoneMatch) {
+        // A poller's usual question, answered from one statement when this process already
+        // computed the status from the same inputs.
+        const known = await getPlanStatusRevision(ctx, caller, request.params.id);
+        const etag = statusETags.get(`${projection};${known.id};${known.revision}`);
+        if (etag && ifNoneMatchHits(ifNoneMatch, etag)) {
+          setAuditTarget(request, { planId: known.id, version: known.version });
+          reply.header('etag', etag);
+          return notModified(reply);
+        }
+      }
+      const read = await getPlanStatus(ctx, caller, request.params.id);
+      const status = projection === 'full' ? read.status : statusWithoutPlanText(read.status);
       setAuditTarget(request, { planId: status.id, version: status.version });
       const etag = contentETag(JSON.stringify(status));
+      statusETags.set(`${projection};${status.id};${read.revision}`, etag);
       reply.header('etag', etag);
-      if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return notModified(reply);
+      if (ifNoneMatchHits(ifNoneMatch, etag)) return notModified(reply);
       return reply.send(status);
     },
   });
