@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { listLegalHolds } from '../db/repositories/legal-holds.repository.js';
+import type { HoldSummary } from '../db/repositories/legal-holds.repository.js';
 import { readLifecycleRecords } from '../db/repositories/lifecycle.repository.js';
 import { findPlanEnd } from '../db/repositories/plan-ends.repository.js';
 import {
@@ -9,9 +9,9 @@ import {
   listPlanVersions,
   type VersionSummaryRow,
 } from '../db/repositories/plans.repository.js';
+import { readStatusRecords } from '../db/repositories/status-records.repository.js';
 import { findPlanWithStatusRevision } from '../db/repositories/status-revision.repository.js';
 import type { PlanRow, PlanVersionRow } from '../db/schema.js';
-import { listNeedEvaluations } from '../delivery/need-evaluations/need-evaluations.repository.js';
 import { stockholmDate } from '../domain/calendar-date.js';
 import type { Law } from '../domain/codes.js';
 import type { Plan } from '../domain/plan.js';
@@ -108,8 +108,8 @@ export async function getPlanStatus(
       const revision = `${row.status_revision};${today}`;
       const stored = await findPlanVersion(trx, row.id, row.current_version);
       if (!stored) throw new Error('the current version of a plan is missing');
-      const protection = await readProtection(trx, row, stored);
-      const needEvaluations = await listNeedEvaluations(trx, row.id);
+      const { holds, needEvaluations } = await readStatusRecords(trx, row.id);
+      const protection = await readProtection(trx, row, stored, holds);
       if (stored.document === null) {
         const records = await readLifecycleRecords(trx, row, row.unit_id);
         const resolved = resolvePolicy({ ...records.policies, law: row.law as Law });
@@ -159,9 +159,9 @@ async function readProtection(
   db: Executor,
   row: PlanRow,
   stored: Pick<PlanVersionRow, 'pruned_at' | 'prune_reason'>,
+  holds: readonly HoldSummary[],
 ): Promise<PlanProtection> {
   const end = row.status === 'ended' ? await findPlanEnd(db, row.id) : undefined;
-  const holds = await listLegalHolds(db, row.id);
   return {
     ended: end ? { on: end.endedOn, version: end.version } : null,
     holds: holds.map((hold) => ({ id: hold.id, createdAt: hold.createdAt.toISOString() })),

@@ -33,13 +33,17 @@ export async function deleteLegalHold(trx: Tx, planId: string, holdId: string): 
 }
 
 /** The holds in force on a plan, oldest first: ids and dates, never their reasons. */
-export async function listLegalHolds(db: Executor, planId: string): Promise<HoldSummary[]> {
-  const rows = await db
+/** The plan's holds, oldest first, as a query to nest in a larger read (times come back as text). */
+export function legalHoldsQuery(db: Executor, planId: string) {
+  return db
     .selectFrom('legal_holds')
     .select(['id', 'created_at'])
     .where('plan_id', '=', planId)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
+}
+
+export async function listLegalHolds(db: Executor, planId: string): Promise<HoldSummary[]> {
+  const rows = await legalHoldsQuery(db, planId).execute();
   return rows.map((row) => ({ id: row.id, createdAt: row.created_at }));
 }

@@ -4,6 +4,7 @@ import type { CooperationEvent } from '../../domain/lifecycle/cooperation.js';
 import type { OverdueCode, OverdueReason } from '../../domain/lifecycle/deadlines.js';
 import type { RecordedSignature } from '../../domain/lifecycle/signatures.js';
 import type { Signature } from '../../domain/plan.js';
+import { compiledOnce } from '../compiled-once.js';
 import type { Executor, Tx } from '../database.js';
 import type { SubmissionRow } from '../lifecycle-schema.js';
 import type { PlanRow } from '../schema.js';
@@ -96,6 +97,22 @@ export interface LifecycleRecords {
 }
 
 /**
+ * Every record the lifecycle rules read of one plan, as one statement of JSON arrays. Read on
+ * every push, submit and delivery outcome: built and compiled once, sent prepared (compiled-once.ts).
+ */
+const lifecycleRecordsRead = compiledOnce(
+  (db: Executor, organisation: string, unitId: string, planId: string) =>
+    db.selectNoFrom([
+      jsonArrayFrom(policiesForQuery(db, organisation, unitId)).as('policies'),
+      jsonArrayFrom(signaturesQuery(db, planId)).as('signatures'),
+      jsonArrayFrom(submissionsQuery(db, planId)).as('submissions'),
+      jsonArrayFrom(overdueQuery(db, planId)).as('overdue'),
+      jsonArrayFrom(reviewsQuery(db, planId)).as('reviews'),
+      jsonArrayFrom(cooperationQuery(db, planId)).as('cooperation'),
+    ]),
+);
+
+/**
  * The policies of the plan's organisation and unit, its signatures, submissions, overdue
  * reasons, reviews and changed cooperation, in one round trip (nested JSON reads; times come back as text).
  */
@@ -104,16 +121,8 @@ export async function readLifecycleRecords(
   plan: { id: string; organisation: string },
   unitId: string,
 ): Promise<LifecycleRecords> {
-  const read = await db
-    .selectNoFrom([
-      jsonArrayFrom(policiesForQuery(db, plan.organisation, unitId)).as('policies'),
-      jsonArrayFrom(signaturesQuery(db, plan.id)).as('signatures'),
-      jsonArrayFrom(submissionsQuery(db, plan.id)).as('submissions'),
-      jsonArrayFrom(overdueQuery(db, plan.id)).as('overdue'),
-      jsonArrayFrom(reviewsQuery(db, plan.id)).as('reviews'),
-      jsonArrayFrom(cooperationQuery(db, plan.id)).as('cooperation'),
-    ])
-    .executeTakeFirstOrThrow();
+  const [read] = await lifecycleRecordsRead(db, plan.organisation, unitId, plan.id);
+  if (!read) throw new Error('the lifecycle records read returned no row');
   return {
     policies: policiesOfUnit(read.policies, unitId),
     signatures: read.signatures.map((row) =>

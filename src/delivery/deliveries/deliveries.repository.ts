@@ -44,42 +44,57 @@ export interface DeliveryAttempt {
   error: string | null;
 }
 
+/** An attempt sent by a job, to record with the job's own outcome. */
+export interface SentAttempt {
+  start: DeliveryStart;
+  attempt: DeliveryAttempt;
+  at: Date;
+}
+
 /**
- * A job's attempt recorded after it was sent, in one statement: the delivery row is created
- * on the first attempt and counted on later ones. For a job whose own record says whether it
- * was delivered (a submission's status), so no row is written before sending.
+ * Jobs' attempts recorded after they were sent, in one statement: each job's delivery row is
+ * created on its first attempt and counted on later ones. For a job whose own record says
+ * whether it was delivered (a submission's status), so no row is written before sending.
  */
-export async function recordSentAttempt(
-  db: JobsExecutor,
-  start: DeliveryStart,
-  attempt: DeliveryAttempt,
-  now: Date,
-): Promise<void> {
+export async function recordSentAttempts(db: JobsExecutor, sent: readonly SentAttempt[]): Promise<void> {
+  if (sent.length === 0) return;
   await db
     .insertInto('deliveries')
-    .values({
-      ...newDelivery(start, now),
-      attempts: 1,
-      status: attempt.status,
-      last_status_code: attempt.statusCode,
-      last_error: attempt.error,
-      ...(attempt.status === 'delivered' ? { delivered_at: now } : {}),
-    })
+    .values(
+      sent.map(({ start, attempt, at }) => ({
+        ...newDelivery(start, at),
+        attempts: 1,
+        status: attempt.status,
+        last_status_code: attempt.statusCode,
+        last_error: attempt.error,
+        delivered_at: attempt.status === 'delivered' ? at : null,
+      })),
+    )
     .onConflict((oc) =>
       oc
         .column('job_id')
         .doUpdateSet({
           attempts: sql<number>`deliveries.attempts + 1`,
-          status: attempt.status,
-          last_status_code: attempt.statusCode,
-          last_error: attempt.error,
-          updated_at: now,
-          ...(attempt.status === 'delivered' ? { delivered_at: now } : {}),
+          status: (eb) => eb.ref('excluded.status'),
+          last_status_code: (eb) => eb.ref('excluded.last_status_code'),
+          last_error: (eb) => eb.ref('excluded.last_error'),
+          updated_at: (eb) => eb.ref('excluded.updated_at'),
+          delivered_at: sql<Date | null>`coalesce(excluded.delivered_at, deliveries.delivered_at)`,
         })
         // A worker that lost its job (lock expired while it hung) must not undo another's success.
         .where('deliveries.status', '<>', 'delivered'),
     )
     .execute();
+}
+
+/** One job's attempt recorded after it was sent (recordSentAttempts). */
+export function recordSentAttempt(
+  db: JobsExecutor,
+  start: DeliveryStart,
+  attempt: DeliveryAttempt,
+  at: Date,
+): Promise<void> {
+  return recordSentAttempts(db, [{ start, attempt, at }]);
 }
 
 export async function recordDeliveryAttempt(

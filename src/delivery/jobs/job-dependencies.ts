@@ -1,3 +1,4 @@
+import { groupCommit } from '../../db/group-commit.js';
 import type { Database } from '../../db/schema.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { OutboundBody } from '../contract/outbound-body.js';
@@ -13,6 +14,11 @@ import type {
 import { jobTables } from '../outbox/outbox.repository.js';
 import { JOBS, type JobContext, type JobName } from '../queues/catalogue.js';
 import type { Queues } from '../queues/queues.js';
+import {
+  recordSubmissionOutcome,
+  recordSubmissionOutcomes,
+  type SubmissionOutcome,
+} from '../submissions/submissions.service.js';
 
 export interface HandlerDependencies {
   ctx: ServiceContext;
@@ -49,7 +55,15 @@ export interface JobTools {
   deliver: Deliver;
   /** What `deliver` sends with, for a job that records its delivery with its own outcome. */
   send: SendDependencies;
+  /**
+   * Records a submission's delivery outcome in a transaction shared with the outcomes of
+   * concurrent jobs; settles once that transaction has committed.
+   */
+  recordOutcome: (outcome: SubmissionOutcome) => Promise<void>;
 }
+
+/** The most delivery outcomes one transaction records. */
+const OUTCOMES_PER_TRANSACTION = 100;
 
 /** The message a job sends: its body, with the job's event and what it is about in the headers. */
 export function outboundMessage(name: JobName, about: DeliveryTarget, body: OutboundBody): OutboundMessage {
@@ -76,6 +90,11 @@ export function jobTools(deps: HandlerDependencies): JobTools {
     ctx: deps.ctx,
     secrets: deps.secrets,
     send,
+    recordOutcome: groupCommit<SubmissionOutcome>({
+      commit: (outcomes) => recordSubmissionOutcomes(deps.ctx, outcomes),
+      alone: (outcome) => recordSubmissionOutcome(deps.ctx, outcome),
+      maxItems: OUTCOMES_PER_TRANSACTION,
+    }),
     deliver: (name, context, about, body, destination) =>
       sendToDestination(send, context, outboundMessage(name, about, body), destination),
   };

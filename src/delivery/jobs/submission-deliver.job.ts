@@ -9,8 +9,7 @@ import {
   usableDestination,
   webhookIdOf,
 } from '../contract/send-to-destination.js';
-import type { DeliveryStart } from '../deliveries/deliveries.repository.js';
-import { recordSentAttempt } from '../deliveries/deliveries.repository.js';
+import { type DeliveryStart, recordSentAttempt } from '../deliveries/deliveries.repository.js';
 import type { JobContext, JobPayload } from '../queues/catalogue.js';
 import { findSubmissionDelivery } from '../submissions/submissions.repository.js';
 import { recordSubmissionOutcome } from '../submissions/submissions.service.js';
@@ -22,12 +21,13 @@ import { storedVersion } from './plan-reads.js';
  * system; the submission is then recorded delivered, or failed after the last attempt.
  *
  * The submission's own status says whether it was delivered, so nothing is written before
- * the POST, and the attempt is recorded in the same transaction as the submission's outcome:
- * one commit per delivery. A worker that dies between the POST and that commit leaves the
+ * the POST, and the attempt is recorded in the same transaction as the submission's outcome,
+ * which concurrent jobs' outcomes share (recordOutcome): at most one commit per delivery, and
+ * the job ends only once that commit is done. A worker that dies between the POST and that commit leaves the
  * submission queued; the retry sends it again with the same `webhook-id`, which receivers
  * de-duplicate on.
  */
-export function submissionDeliverJob({ ctx, secrets, send }: JobTools) {
+export function submissionDeliverJob({ ctx, secrets, send, recordOutcome }: JobTools) {
   return async (data: JobPayload<'submission.deliver'>, context: JobContext): Promise<void> => {
     const found = await findSubmissionDelivery(ctx.db, data, secrets);
     if (!found) throw new UnrecoverableError('the submission no longer exists');
@@ -61,7 +61,12 @@ export function submissionDeliverJob({ ctx, secrets, send }: JobTools) {
       sent = await postMessage(send, context, message, destination, start.webhookId);
     } catch (error) {
       if (isFinalAttempt(error, context)) {
-        await recordSubmissionOutcome(ctx, data.submissionId, 'failed', data.requestId, rendered);
+        await recordSubmissionOutcome(ctx, {
+          submissionId: data.submissionId,
+          outcome: 'failed',
+          requestId: data.requestId,
+          ...(rendered && { known: rendered }),
+        });
       }
       throw error;
     }
@@ -70,10 +75,12 @@ export function submissionDeliverJob({ ctx, secrets, send }: JobTools) {
     await recordThroughOutage(context, () =>
       attempt.status === 'pending'
         ? recordSentAttempt(send.db, start, attempt, at)
-        : recordSubmissionOutcome(ctx, data.submissionId, attempt.status, data.requestId, rendered, {
-            start,
-            attempt,
-            at,
+        : recordOutcome({
+            submissionId: data.submissionId,
+            outcome: attempt.status,
+            requestId: data.requestId,
+            ...(rendered && { known: rendered }),
+            sent: { start, attempt, at },
           }),
     );
     throwUnlessDelivered(outcome);

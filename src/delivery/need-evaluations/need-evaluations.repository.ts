@@ -39,9 +39,36 @@ export async function insertNeedEvaluations(trx: Tx, rows: readonly NeedEvaluati
   await trx.insertInto('need_evaluations').values(rows).execute();
 }
 
+/** Every evaluation of the plan, oldest first, as a query (nested, its times come back as text: toStoredNeedEvaluation). */
+export function needEvaluationsQuery(db: Executor, planId: string) {
+  return selectEvaluations(db).where('plan_id', '=', planId).orderBy('created_at').orderBy('id');
+}
+
 /** Every evaluation of the plan, oldest first. */
 export async function listNeedEvaluations(db: Executor, planId: string): Promise<StoredNeedEvaluation[]> {
-  return selectEvaluations(db).where('plan_id', '=', planId).orderBy('created_at').orderBy('id').execute();
+  return needEvaluationsQuery(db, planId).execute();
+}
+
+const timestamp = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+type Stamp = 'created_at' | 'delivered_at' | 'acknowledged_at' | 'pruned_at';
+
+/** An evaluation read nested in JSON: its times back to Dates. */
+export function toStoredNeedEvaluation(
+  row: Omit<StoredNeedEvaluation, Stamp> & {
+    created_at: Date | string;
+    delivered_at: Date | string | null;
+    acknowledged_at: Date | string | null;
+    pruned_at: Date | string | null;
+  },
+): StoredNeedEvaluation {
+  return {
+    ...row,
+    created_at: new Date(row.created_at),
+    delivered_at: timestamp(row.delivered_at),
+    acknowledged_at: timestamp(row.acknowledged_at),
+    pruned_at: timestamp(row.pruned_at),
+  };
 }
 
 export async function findNeedEvaluation(

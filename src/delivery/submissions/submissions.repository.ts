@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import { compiledOnce } from '../../db/compiled-once.js';
 import type { Executor, Tx } from '../../db/database.js';
 import type { SubmissionRow, SubmissionStatus } from '../../db/lifecycle-schema.js';
-import type { Database, PlanVersionRow } from '../../db/schema.js';
+import type { Database, PlanRow, PlanVersionRow } from '../../db/schema.js';
 import { insertRows } from '../../db/writes.js';
 import {
   type DestinationSecretCodec,
@@ -62,6 +63,42 @@ export interface SubmissionDelivery {
   version: Pick<PlanVersionRow, 'version' | 'document' | 'content_hash'> | undefined;
 }
 
+const SUBMISSION_COLUMNS = [
+  'submissions.id',
+  'submissions.plan_id',
+  'submissions.version',
+  'submissions.content_hash',
+  'submissions.destination_id',
+  'submissions.status',
+  'submissions.created_at',
+  'submissions.delivered_at',
+  'submissions.acknowledged_at',
+  'submissions.acknowledged_by',
+] as const;
+
+/**
+ * What every submission delivery reads, compiled once and sent prepared (compiled-once.ts): the
+ * submission, the plan version (by the job's plan and version) and the destination as JSON.
+ */
+const submissionDeliveryRead = compiledOnce(
+  (db: Executor, submissionId: string, planId: string, version: number, destinationId: string) =>
+    db
+      .selectFrom('submissions')
+      .leftJoin('plan_versions', (join) =>
+        join.on('plan_versions.plan_id', '=', planId).on('plan_versions.version', '=', version),
+      )
+      .select(SUBMISSION_COLUMNS)
+      .select([
+        'plan_versions.version as stored_version',
+        'plan_versions.document',
+        'plan_versions.content_hash as stored_hash',
+      ])
+      .select(
+        jsonObjectFrom(destinationWithSecretQuery(jobTables<Database>(db), destinationId)).as('destination'),
+      )
+      .where('submissions.id', '=', submissionId),
+);
+
 /**
  * The submission of a delivery job, with the job's destination (secret opened) and the plan
  * version it sends, in one round trip; undefined when the submission no longer exists.
@@ -71,24 +108,13 @@ export async function findSubmissionDelivery(
   job: { submissionId: string; destinationId: string; planId: string; version: number },
   secrets: DestinationSecretCodec,
 ): Promise<SubmissionDelivery | undefined> {
-  const row = await db
-    .selectFrom('submissions')
-    .leftJoin('plan_versions', (join) =>
-      join.on('plan_versions.plan_id', '=', job.planId).on('plan_versions.version', '=', job.version),
-    )
-    .selectAll('submissions')
-    .select([
-      'plan_versions.version as stored_version',
-      'plan_versions.document',
-      'plan_versions.content_hash as stored_hash',
-    ])
-    .select(
-      jsonObjectFrom(destinationWithSecretQuery(jobTables<Database>(db), job.destinationId)).as(
-        'destination',
-      ),
-    )
-    .where('submissions.id', '=', job.submissionId)
-    .executeTakeFirst();
+  const [row] = await submissionDeliveryRead(
+    db,
+    job.submissionId,
+    job.planId,
+    job.version,
+    job.destinationId,
+  );
   if (!row) return undefined;
   const { stored_version, document, stored_hash, destination, ...submission } = row;
   return {
@@ -135,9 +161,6 @@ export async function advanceSubmission(
   now: Date,
   by?: Acknowledger,
 ): Promise<boolean> {
-  // A failed submission that an admin retried may still be delivered.
-  const from: SubmissionStatus[] =
-    to === 'acknowledged' ? ['delivered'] : to === 'delivered' ? ['queued', 'failed'] : ['queued'];
   const result = await trx
     .updateTable('submissions')
     .set({
@@ -153,9 +176,60 @@ export async function advanceSubmission(
       }),
     })
     .where('id', '=', id)
-    .where('status', 'in', from)
+    .where('status', 'in', advancesFrom(to))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** The statuses a submission moves to `to` from. */
+function advancesFrom(to: Exclude<SubmissionStatus, 'queued'>): SubmissionStatus[] {
+  // A failed submission that an admin retried may still be delivered.
+  return to === 'acknowledged' ? ['delivered'] : to === 'delivered' ? ['queued', 'failed'] : ['queued'];
+}
+
+/**
+ * Moves deliveries' submissions to their outcome, delivered or failed, as advanceSubmission
+ * does each: one statement per outcome; the ids of those that moved.
+ */
+export async function advanceSubmissions(
+  trx: Tx,
+  outcomes: readonly { id: string; to: 'delivered' | 'failed' }[],
+  now: Date,
+): Promise<Set<string>> {
+  const moved = new Set<string>();
+  for (const to of ['delivered', 'failed'] as const) {
+    const ids = outcomes.filter((o) => o.to === to).map((o) => o.id);
+    if (ids.length === 0) continue;
+    const rows = await trx
+      .updateTable('submissions')
+      .set({ status: to, ...(to === 'delivered' && { delivered_at: now }) })
+      .where('id', 'in', ids)
+      .where('status', 'in', advancesFrom(to))
+      .returning('id')
+      .execute();
+    for (const row of rows) moved.add(row.id);
+  }
+  return moved;
+}
+
+/**
+ * The plans of submissions, locked in the order of their ids (so transactions locking several
+ * never deadlock on each other), by submission id; a submission that no longer exists is absent.
+ */
+export async function lockPlansOfSubmissions(
+  trx: Tx,
+  submissionIds: readonly string[],
+): Promise<Map<string, PlanRow>> {
+  const rows = await trx
+    .selectFrom('plans')
+    .innerJoin('submissions', 'submissions.plan_id', 'plans.id')
+    .selectAll('plans')
+    .select('submissions.id as submission_id')
+    .where('submissions.id', 'in', submissionIds)
+    .orderBy('plans.id')
+    .forUpdate('plans')
+    .execute();
+  return new Map(rows.map(({ submission_id, ...plan }) => [submission_id, plan]));
 }
 
 export interface InboxItem {

@@ -12,21 +12,19 @@ import {
   loadSnapshot,
   SYSTEM_ACTOR,
 } from '../../services/lifecycle.service.js';
-import {
-  type DeliveryAttempt,
-  type DeliveryStart,
-  recordSentAttempt,
-} from '../deliveries/deliveries.repository.js';
+import { recordSentAttempts, type SentAttempt } from '../deliveries/deliveries.repository.js';
 import { jobTables } from '../outbox/outbox.repository.js';
 import { createSubmissions, settlePlan } from './dispatch-effects.js';
 import type { SubmitMode } from './submission-targets.js';
 import {
   advanceSubmission,
+  advanceSubmissions,
   findInboxItem,
   findOwnSubmission,
   findSubmission,
   type InboxItem,
   listInbox,
+  lockPlansOfSubmissions,
 } from './submissions.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -174,40 +172,58 @@ export async function inboxOf(
   return listInbox(ctx.db, caller.organisation, options);
 }
 
-/**
- * The worker's side: a delivery answered 2xx (`delivered`) or gave up (`failed`). The plan
- * row is locked before the submission changes, in the same order as the API, so the two
- * never deadlock. A status already reached changes nothing. `known` is the version the
- * worker rendered, reused when it is still the plan's current one.
- */
-export async function recordSubmissionOutcome(
-  ctx: ServiceContext,
-  submissionId: string,
-  outcome: 'delivered' | 'failed',
-  requestId: string | undefined,
-  known?: CurrentVersion,
+/** What a delivery job decided of its submission, to record. */
+export interface SubmissionOutcome {
+  submissionId: string;
+  outcome: 'delivered' | 'failed';
+  requestId: string | undefined;
+  /** The version the worker rendered, reused when it is still the plan's current one. */
+  known?: CurrentVersion;
   /** The delivery attempt that decided it, recorded in the same transaction. */
-  sent?: { start: DeliveryStart; attempt: DeliveryAttempt; at: Date },
+  sent?: SentAttempt;
+}
+
+/**
+ * The worker's side: deliveries answered 2xx (`delivered`) or gave up (`failed`), recorded in
+ * one transaction however many (group-commit.ts gathers those of concurrent jobs). The plans
+ * are locked before their submissions change, as the API does, and in the order of their ids,
+ * so transactions never deadlock. A status already reached changes nothing. Each plan whose
+ * submissions moved has its lifecycle re-derived once, after all of them moved.
+ */
+export async function recordSubmissionOutcomes(
+  ctx: ServiceContext,
+  outcomes: readonly SubmissionOutcome[],
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    if (sent) await recordSentAttempt(jobTables<Database>(trx), sent.start, sent.attempt, sent.at);
-    const row = await lockPlanOfSubmission(trx, submissionId);
-    if (!row) return;
-    if (!(await advanceSubmission(trx, submissionId, outcome, ctx.clock()))) return;
-    const by: Actor = { ...SYSTEM_ACTOR, requestId: requestId ?? null };
-    await withPendingWrites(trx, (pending) =>
-      settlePlan(trx, ctx, pending, row, by, known && { current: known }),
+    const plans = await lockPlansOfSubmissions(
+      trx,
+      outcomes.map((o) => o.submissionId),
     );
+    await recordSentAttempts(
+      jobTables<Database>(trx),
+      outcomes.flatMap((o) => (o.sent ? [o.sent] : [])),
+    );
+    const moved = await advanceSubmissions(
+      trx,
+      outcomes.filter((o) => plans.has(o.submissionId)).map((o) => ({ id: o.submissionId, to: o.outcome })),
+      ctx.clock(),
+    );
+    const settle = new Map<string, { row: PlanRow; outcome: SubmissionOutcome }>();
+    for (const outcome of outcomes) {
+      const row = plans.get(outcome.submissionId);
+      if (row && moved.has(outcome.submissionId) && !settle.has(row.id)) settle.set(row.id, { row, outcome });
+    }
+    if (settle.size === 0) return;
+    await withPendingWrites(trx, async (pending) => {
+      for (const { row, outcome } of settle.values()) {
+        const by: Actor = { ...SYSTEM_ACTOR, requestId: outcome.requestId ?? null };
+        await settlePlan(trx, ctx, pending, row, by, outcome.known && { current: outcome.known });
+      }
+    });
   });
 }
 
-/** The plan of a submission, locked; one round trip on the worker's path. */
-async function lockPlanOfSubmission(trx: Tx, submissionId: string): Promise<PlanRow | undefined> {
-  return trx
-    .selectFrom('plans')
-    .innerJoin('submissions', 'submissions.plan_id', 'plans.id')
-    .selectAll('plans')
-    .where('submissions.id', '=', submissionId)
-    .forUpdate('plans')
-    .executeTakeFirst();
+/** One delivery's outcome, in a transaction of its own. */
+export function recordSubmissionOutcome(ctx: ServiceContext, outcome: SubmissionOutcome): Promise<void> {
+  return recordSubmissionOutcomes(ctx, [outcome]);
 }

@@ -308,6 +308,26 @@ describe('routine 003: the kontaktman’s evaluation of a changed need is delive
     expect((await o.call('GET', `/v1/plans/${id}/need-evaluations`, undefined, o.receiverKey)).status).toBe(
       403,
     );
+
+    // Every call is in the audit log under its action, with ids only: never the summary.
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['action', 'details', 'outcome'])
+      .where('plan_id', '=', id)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((entry) => [entry.action, entry.outcome])).toEqual(
+      expect.arrayContaining([
+        ['plan.need_evaluation.submit', 'success'],
+        ['plan.need_evaluation.receipt', 'success'],
+        ['plan.need_evaluation.read', 'success'],
+        ['plan.need_evaluation.read', 'denied'],
+      ]),
+    );
+    expect(audit.find((entry) => entry.action === 'plan.need_evaluation.submit')?.details).toMatchObject({
+      needEvaluations: [inbox.id],
+    });
+    expect(JSON.stringify(audit)).not.toContain('nattetid');
   });
 
   it('fails for good on a 4xx: failed in status and feed, and cannot be confirmed', async () => {
@@ -413,6 +433,12 @@ describe('data protection: the summary goes with the plan’s content', () => {
     expect(row).toMatchObject({ summary: null, pruned_at: expect.any(Date), status: 'acknowledged' });
     const listed = await o.call('GET', `/v1/plans/${id}/need-evaluations`);
     expect(listed.body.needEvaluations).toEqual([expect.objectContaining({ id: stored.id, summary: null })]);
+    // The status of the pruned plan still shows the evaluation's delivery, as metadata.
+    const status = await o.status(id);
+    expect(status.contentPruned).toMatchObject({ reason: 'erasure' });
+    expect(status.needEvaluations).toEqual([
+      expect.objectContaining({ id: stored.id, date: '2025-03-03', status: 'acknowledged' }),
+    ]);
     const access = await o.call('POST', '/v1/admin/subject-access', {
       personnummer: TEST_PERSON.identityNumber,
     });
