@@ -147,7 +147,8 @@ export function startOutboxRelay<DB extends JobTables>(options: OutboxRelayOptio
     async stop() {
       running = false;
       for (const stopListening of unsubscribe) stopListening();
-      wakeUp?.();
+      // Ends a pause under way, or the next one when a batch is in hand.
+      wake();
       await done;
     },
   };

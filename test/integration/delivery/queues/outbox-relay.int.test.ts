@@ -328,6 +328,32 @@ describe('woken at commit (LISTEN/NOTIFY)', () => {
     );
   }
 
+  it('stops at once when asked while a batch is in hand, not after its next poll', async () => {
+    await enqueueMany(1);
+    let publishing: () => void = () => {};
+    const inHand = new Promise<void>((resolve) => {
+      publishing = resolve;
+    });
+    const slow: JobPublisher = {
+      async publish(jobs) {
+        publishing();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await queues.publish(jobs);
+      },
+    };
+    const r = startOutboxRelay({
+      db: database.db,
+      publisher: slow,
+      logger: silentLogger,
+      pollIntervalMs: 60_000,
+    });
+    await inHand;
+    const asked = Date.now();
+    await r.stop();
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    expect(await unrelayedCount()).toBe(0);
+  });
+
   it('publishes rows at their commit, not at the next poll', async () => {
     const notifications = listener();
     relay(queues, { notifications, pollIntervalMs: 60_000 });
