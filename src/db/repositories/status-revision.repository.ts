@@ -7,7 +7,7 @@ import type { PlanRow } from '../schema.js';
  * The tables a plan's status is computed from besides `plans`, its current version and the
  * policies, each holding rows of one plan in `plan_id`. Whoever makes the status read another
  * table adds it here, or a status that changed would still be answered 304
- * (test/integration/plans/status-revision.int.test.ts).
+ * (test/integration/lifecycle/status-etag.int.test.ts).
  */
 const STATUS_RECORDS = [
   'signatures',
@@ -32,7 +32,7 @@ export type PlanWithStatusRevision = PlanRow & {
  * the status reads: PostgreSQL gives a row a new `xmin` (the id of the transaction that wrote
  * it) on every insert and update, freezing and table rewrites keep it, and a removed row takes
  * its entry with it. Each table's list is sorted and keeps its place when empty, so the text
- * is the same exactly when those rows are.
+ * is the same as long as those rows are.
  */
 export async function findPlanWithStatusRevision(
   db: Executor,
