@@ -70,3 +70,15 @@ export const cacheHeaders = z.looseObject({
 export const notModifiedSchema = z
   .null()
   .describe('Not modified: the ETag sent in If-None-Match is still current');
+
+/** The times of a delivery (a submission, a need evaluation) as the API writes them: ISO 8601 text. */
+export function withDeliveryTimesAsText<
+  V extends { createdAt: Date; deliveredAt: Date | null; acknowledgedAt: Date | null },
+>(view: V) {
+  return {
+    ...view,
+    createdAt: view.createdAt.toISOString(),
+    deliveredAt: view.deliveredAt?.toISOString() ?? null,
+    acknowledgedAt: view.acknowledgedAt?.toISOString() ?? null,
+  };
+}

@@ -105,7 +105,7 @@ export async function getPlanStatus(
       const row = await findPlanWithStatusRevision(trx, caller.organisation, id);
       if (!row) throw notFound('The plan');
       const today = stockholmDate(ctx.clock());
-      const revision = `${row.status_revision};${today}`;
+      const revision = statusRevisionOn(row.status_revision, today);
       const stored = await findPlanVersion(trx, row.id, row.current_version);
       if (!stored) throw new Error('the current version of a plan is missing');
       const { holds, needEvaluations } = await readStatusRecords(trx, row.id);
@@ -133,6 +133,14 @@ export async function getPlanStatus(
 }
 
 /**
+ * The revision a status is keyed by: its stored inputs' and the day its deadlines are counted
+ * on. Both reads of it (the poll's and the full status's) must make it alike, or no poll hits.
+ */
+function statusRevisionOn(storedRevision: string, today: string): string {
+  return `${storedRevision};${today}`;
+}
+
+/**
  * What a plan's status is computed from, as one text, without reading any content: the revision
  * of its stored inputs (read with other polls' in one statement) and the calendar day its
  * deadlines are counted on. The same text means the same status from the same code; a different
@@ -150,7 +158,7 @@ export async function getPlanStatusRevision(
   return {
     id: row.id,
     version: row.current_version,
-    revision: `${row.status_revision};${stockholmDate(ctx.clock())}`,
+    revision: statusRevisionOn(row.status_revision, stockholmDate(ctx.clock())),
   };
 }
 

@@ -7,7 +7,8 @@ import type { ServiceContext } from '../../services/context.js';
 import { decodeCursor, encodeCursor } from '../../services/list-cursor.js';
 import { callerOf } from '../auth/authentication.js';
 import { problemResponses } from '../problem.js';
-import { submissionSchema, toSubmissionBody } from './submissions.routes.js';
+import { withDeliveryTimesAsText } from '../schemas.js';
+import { submissionSchema } from './submissions.routes.js';
 
 const inboxItemSchema = z
   .object({
@@ -81,6 +82,8 @@ export function inboxRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       response: { 200: submissionSchema, ...problemResponses(401, 403, 404, 409) },
     },
     handler: async (request) =>
-      toSubmissionBody(await acknowledgeInboxItem(ctx, callerOf(request), request.params.id, request.id)),
+      withDeliveryTimesAsText(
+        await acknowledgeInboxItem(ctx, callerOf(request), request.params.id, request.id),
+      ),
   });
 }

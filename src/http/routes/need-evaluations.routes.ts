@@ -4,7 +4,6 @@ import { z } from 'zod';
 import {
   acknowledgeNeedEvaluation,
   inboxNeedEvaluations,
-  type NeedEvaluationView,
   needEvaluationsOf,
   recordNeedEvaluation,
 } from '../../delivery/need-evaluations/need-evaluations.service.js';
@@ -14,7 +13,7 @@ import { decodeCursor, encodeCursor } from '../../services/list-cursor.js';
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { problemResponses } from '../problem.js';
-import { planIdParams } from '../schemas.js';
+import { planIdParams, withDeliveryTimesAsText } from '../schemas.js';
 
 const person = z.object({ name: z.string(), title: z.string() });
 
@@ -60,15 +59,6 @@ const evaluationParams = z.object({
   eid: z.string().describe('The need evaluation id (a UUID)'),
 });
 
-export function toNeedEvaluationBody<V extends NeedEvaluationView>(view: V) {
-  return {
-    ...view,
-    createdAt: view.createdAt.toISOString(),
-    deliveredAt: view.deliveredAt?.toISOString() ?? null,
-    acknowledgedAt: view.acknowledgedAt?.toISOString() ?? null,
-  };
-}
-
 /** Routine 003's changed need: the kontaktman's evaluation, delivered to the case officer. */
 export function needEvaluationRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -107,7 +97,7 @@ export function needEvaluationRoutes(app: FastifyInstance, ctx: ServiceContext):
       return reply.code(202).send({
         planId: first.planId,
         version: first.version,
-        needEvaluations: views.map(toNeedEvaluationBody),
+        needEvaluations: views.map(withDeliveryTimesAsText),
       });
     },
   });
@@ -127,7 +117,7 @@ export function needEvaluationRoutes(app: FastifyInstance, ctx: ServiceContext):
     },
     handler: async (request) => {
       const { planId, needEvaluations } = await needEvaluationsOf(ctx, callerOf(request), request.params.id);
-      return { planId, needEvaluations: needEvaluations.map(toNeedEvaluationBody) };
+      return { planId, needEvaluations: needEvaluations.map(withDeliveryTimesAsText) };
     },
   });
 
@@ -143,7 +133,7 @@ export function needEvaluationRoutes(app: FastifyInstance, ctx: ServiceContext):
       response: { 200: needEvaluationDeliverySchema, ...problemResponses(401, 403, 404, 409) },
     },
     handler: async (request) =>
-      toNeedEvaluationBody(
+      withDeliveryTimesAsText(
         await acknowledgeNeedEvaluation(ctx, callerOf(request), request.params.id, request.params.eid),
       ),
   });
@@ -176,7 +166,7 @@ export function needEvaluationRoutes(app: FastifyInstance, ctx: ServiceContext):
       const page = items.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: page.map(toNeedEvaluationBody),
+        items: page.map(withDeliveryTimesAsText),
         nextCursor:
           items.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
       };

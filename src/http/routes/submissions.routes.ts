@@ -1,17 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  getSubmission,
-  recordReceipt,
-  type SubmissionView,
-  submitPlan,
-} from '../../delivery/submissions/submissions.service.js';
+import { getSubmission, recordReceipt, submitPlan } from '../../delivery/submissions/submissions.service.js';
 import type { ServiceContext } from '../../services/context.js';
 import { setAuditTarget } from '../audit/audit-log.js';
 import { callerOf } from '../auth/authentication.js';
 import { problemResponses } from '../problem.js';
-import { planIdParams } from '../schemas.js';
+import { planIdParams, withDeliveryTimesAsText } from '../schemas.js';
 
 export const submissionSchema = z
   .object({
@@ -52,15 +47,6 @@ const submissionParams = z.object({
   id: z.string().describe('The plan id (a UUID)'),
   sid: z.string().describe('The submission id (a UUID)'),
 });
-
-export function toSubmissionBody(view: SubmissionView) {
-  return {
-    ...view,
-    createdAt: view.createdAt.toISOString(),
-    deliveredAt: view.deliveredAt?.toISOString() ?? null,
-    acknowledgedAt: view.acknowledgedAt?.toISOString() ?? null,
-  };
-}
 
 /** Submission (avgivande) of a finished plan to the case officer (LSS-handläggare), and its receipt. */
 export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): void {
@@ -110,7 +96,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
         .send({
           planId: first.planId,
           version: first.version,
-          submissions: submissions.map(toSubmissionBody),
+          submissions: submissions.map(withDeliveryTimesAsText),
         });
     },
   });
@@ -124,7 +110,9 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
       response: { 200: submissionSchema, ...problemResponses(401, 403, 404) },
     },
     handler: async (request) =>
-      toSubmissionBody(await getSubmission(ctx, callerOf(request), request.params.id, request.params.sid)),
+      withDeliveryTimesAsText(
+        await getSubmission(ctx, callerOf(request), request.params.id, request.params.sid),
+      ),
   });
 
   r.post('/v1/plans/:id/submissions/:sid/receipt', {
@@ -138,7 +126,7 @@ export function submissionRoutes(app: FastifyInstance, ctx: ServiceContext): voi
       response: { 200: submissionSchema, ...problemResponses(401, 403, 404, 409) },
     },
     handler: async (request) =>
-      toSubmissionBody(
+      withDeliveryTimesAsText(
         await recordReceipt(ctx, callerOf(request), request.params.id, request.params.sid, request.id),
       ),
   });
